@@ -1,0 +1,17 @@
+# Dev loop for lead_flow. Needs Odoo 18 importable by python3 and a local PostgreSQL.
+.PHONY: run test pytest lint deps
+
+run:            ## Odoo on http://localhost:8069 with lead_flow + demo data (db lead_flow_demo)
+	tools/run.sh
+
+test:           ## whole suite on a fresh database with Odoo's runner (what CI runs)
+	tools/test.sh
+
+pytest:         ## same tests through pytest-odoo, on a database with lead_flow installed
+	tools/pytest.sh
+
+lint:           ## ruff + pylint-odoo
+	tools/lint.sh
+
+deps:           ## the addon's own Python dependencies
+	python3 -m pip install -r requirements.txt

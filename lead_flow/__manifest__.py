@@ -1,0 +1,32 @@
+{
+    "name": "Lead Flow",
+    "summary": "Call-centre work queue on CRM leads: predefined notes, outcomes, "
+    "reservations and a filterable history",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "lead_flow",
+    "website": "https://example.com/lead_flow",
+    "depends": ["crm", "base_automation"],
+    "external_dependencies": {"python": ["openai"]},
+    "data": [
+        "security/lead_flow_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_message_subtype_data.xml",
+        "data/lead_flow_log_type_data.xml",
+        "data/ir_config_parameter_data.xml",
+        "views/lead_flow_log_type_views.xml",
+        "views/lead_flow_note_template_views.xml",
+        "views/lead_flow_log_views.xml",
+        "wizard/lead_flow_note_wizard_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_tag_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/lead_flow_menus.xml",
+    ],
+    "demo": [
+        "demo/lead_flow_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,243 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import plaintext2html
+
+from .lead_flow_log import OUTCOMES
+
+LEAD_FLOW_STATES = [("none", "None"), ("in_progress", "In progress"), ("done", "Completed")]
+OPERATOR_GROUP = "lead_flow.group_lead_flow_operator"
+MANAGER_GROUP = "lead_flow.group_lead_flow_manager"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    lead_flow_state = fields.Selection(
+        LEAD_FLOW_STATES,
+        string="Lead Flow Status",
+        default="none",
+        required=True,
+        index=True,
+        copy=False,
+        help="None: never worked in Lead Flow. In progress: at least one note logged. "
+        "Completed: a note closed the lead.",
+    )
+    lead_flow_reserved_user_id = fields.Many2one(
+        "res.users", string="Reserved by", index=True, copy=False, readonly=True
+    )
+    lead_flow_reserved_at = fields.Datetime("Reserved on", copy=False, readonly=True)
+    lead_flow_last_contact_at = fields.Datetime(
+        "Last contact", copy=False, readonly=True, help="Date of the last operator note."
+    )
+    lead_flow_outcome = fields.Selection(OUTCOMES, string="Last outcome", copy=False, readonly=True)
+    lead_flow_log_ids = fields.One2many("lead.flow.log", "lead_id", string="Lead Flow history")
+    lead_flow_log_count = fields.Integer(compute="_compute_lead_flow_log_count")
+
+    def _compute_lead_flow_log_count(self):
+        counts = dict(
+            self.env["lead.flow.log"]._read_group(
+                [("lead_id", "in", self.ids), ("undone", "=", False)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.lead_flow_log_count = counts.get(lead, 0)
+
+    # ------------------------------------------------------------------
+    # Settings helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _lead_flow_reservation_cutoff(self):
+        """Reservations taken before this moment have expired (None: they never expire)."""
+        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.reservation_hours", "0")
+        try:
+            hours = int(raw or 0)
+        except ValueError:
+            hours = 0
+        return fields.Datetime.now() - timedelta(hours=hours) if hours > 0 else None
+
+    @api.model
+    def _lead_flow_user_reserves(self):
+        """Whether a first note by the current user reserves the lead (Settings > roles)."""
+        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.reserve_group_ids", "")
+        group_ids = {int(x) for x in raw.split(",") if x.strip().isdigit()}
+        return bool(group_ids & set(self.env.user.groups_id.ids))
+
+    @api.model
+    def _lead_flow_check_operator(self):
+        if not self.env.su and not self.env.user.has_group(OPERATOR_GROUP):
+            raise AccessError(self.env._("Only Lead Flow operators can log notes on leads."))
+
+    # ------------------------------------------------------------------
+    # Reservation
+    # ------------------------------------------------------------------
+    def _lead_flow_lock_reservation(self):
+        """Lock the lead row and return the reservation values the note must write.
+
+        The row lock makes concurrent first notes on one lead take turns: the later one
+        sees the reservation of the earlier (after Odoo's usual retry on serialization
+        failure) and is refused, so exactly one operator wins.
+        """
+        self.ensure_one()
+        self.flush_recordset(["lead_flow_reserved_user_id", "lead_flow_reserved_at"])
+        self.env.cr.execute(
+            "SELECT lead_flow_reserved_user_id, lead_flow_reserved_at"
+            " FROM crm_lead WHERE id = %s FOR UPDATE",
+            [self.id],
+        )
+        holder_id, reserved_at = self.env.cr.fetchone()
+        cutoff = self._lead_flow_reservation_cutoff()
+        expired = bool(holder_id and cutoff and reserved_at and reserved_at < cutoff)
+        if holder_id and holder_id != self.env.uid and not expired:
+            holder = self.env["res.users"].sudo().browse(holder_id)
+            raise UserError(
+                self.env._(
+                    "%(lead)s is reserved by %(holder)s. Ask %(holder)s or a Lead Flow "
+                    "manager to release it before logging on it.",
+                    lead=self.display_name,
+                    holder=holder.name,
+                )
+            )
+        if self._lead_flow_user_reserves():
+            return {
+                "lead_flow_reserved_user_id": self.env.uid,
+                "lead_flow_reserved_at": fields.Datetime.now(),
+            }
+        if expired:
+            return {"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False}
+        return {}
+
+    def lead_flow_release(self):
+        """Free the reservation of these leads (holder or manager only)."""
+        is_manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        for lead in self:
+            holder = lead.lead_flow_reserved_user_id
+            if holder and holder != self.env.user and not is_manager:
+                raise UserError(
+                    self.env._(
+                        "%(lead)s is reserved by %(holder)s: only they or a Lead Flow manager "
+                        "can release it.",
+                        lead=lead.display_name,
+                        holder=holder.name,
+                    )
+                )
+        self.filtered("lead_flow_reserved_user_id").write(
+            {"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False}
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Notes
+    # ------------------------------------------------------------------
+    def _lead_flow_resolve_note_inputs(self, body, template_id, outcome, type_id):
+        """Validate everything a note needs before anything is written."""
+        text = (body or "").strip()
+        if not text:
+            raise ValidationError(
+                self.env._("The note is empty: write what happened before logging it.")
+            )
+        template = self.env["lead.flow.note.template"].sudo()
+        if template_id:
+            template = template.with_context(active_test=False).browse(int(template_id)).exists()
+            if not template:
+                raise ValidationError(
+                    self.env._("The predefined note you picked no longer exists.")
+                )
+            template._lead_flow_check_usable(self)
+        valid_outcomes = dict(OUTCOMES)
+        if outcome and outcome not in valid_outcomes:
+            raise ValidationError(
+                self.env._(
+                    'Unknown outcome "%(outcome)s". Use one of: %(allowed)s.',
+                    outcome=outcome,
+                    allowed=", ".join(valid_outcomes),
+                )
+            )
+        outcome = outcome or template.outcome or "unclassified"
+        log_type = self.env["lead.flow.log.type"]
+        if type_id:
+            log_type = log_type.browse(int(type_id)).exists()
+            if not log_type or not log_type.active:
+                raise ValidationError(
+                    self.env._("That activity type is archived or no longer exists.")
+                )
+        else:
+            log_type = self.env.ref("lead_flow.log_type_call")
+        return text, template, outcome, log_type
+
+    def lead_flow_log_note(
+        self, body, template_id=False, outcome=False, close=False, type_id=False
+    ):
+        """Log an operator note on this lead; return the id of the new ``lead.flow.log``.
+
+        Posts the note in the chatter, links the log entry to that message, adds the
+        predefined note's tags to the lead (a normal write, so automation rules on tags
+        fire), reserves the lead when the caller's role reserves, and moves the Lead Flow
+        status forward. Everything happens in the caller's transaction: on any error
+        nothing is written.
+        """
+        self.ensure_one()
+        self._lead_flow_check_operator()
+        self.check_access("write")
+        text, template, outcome, log_type = self._lead_flow_resolve_note_inputs(
+            body, template_id, outcome, type_id
+        )
+        close = bool(close or template.closes_lead)
+        lead_vals = self._lead_flow_lock_reservation()
+
+        message = self.message_post(
+            body=self._lead_flow_note_html(log_type, text, template, outcome, close),
+            subtype_xmlid="lead_flow.mt_lead_flow_note",
+            message_type="comment",
+        )
+        now = fields.Datetime.now()
+        log = self.env["lead.flow.log"].create(
+            {
+                "lead_id": self.id,
+                "user_id": self.env.uid,
+                "date": now,
+                "type_id": log_type.id,
+                "body": text,
+                "origin": "manual",
+                "outcome": outcome,
+                "outcome_source": "manual" if outcome != "unclassified" else False,
+                "template_id": template.id,
+                "closes_lead": close,
+                "message_id": message.id,
+                "team_id": self.team_id.id,
+                "company_id": self.company_id.id,
+            }
+        )
+        lead_vals.update(
+            lead_flow_last_contact_at=now,
+            lead_flow_outcome=outcome,
+            lead_flow_state="done" if close or self.lead_flow_state == "done" else "in_progress",
+        )
+        if template.tag_ids:
+            lead_vals["tag_ids"] = [Command.link(tag.id) for tag in template.tag_ids]
+        self.write(lead_vals)
+        return log.id
+
+    def _lead_flow_note_html(self, log_type, text, template, outcome, close):
+        header = [log_type.name]
+        if template:
+            header.append(template.name)
+        if outcome != "unclassified":
+            header.append(
+                dict(self.env["lead.flow.log"]._fields["outcome"]._description_selection(self.env))[
+                    outcome
+                ]
+            )
+        if close:
+            header.append(self.env._("Lead completed"))
+        return Markup("<p><b>%s</b></p>%s") % (" · ".join(header), plaintext2html(text))
+
+    def action_lead_flow_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("lead_flow.action_lead_flow_log")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action

@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+OUTCOMES = [
+    ("positive", "Positive"),
+    ("negative", "Negative"),
+    ("partial", "Partial"),
+    ("unclassified", "Unclassified"),
+]
+
+
+class LeadFlowLog(models.Model):
+    _name = "lead.flow.log"
+    _description = "Lead Flow log entry"
+    _order = "date desc, id desc"
+    _rec_name = "lead_id"
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Performed by", default=lambda self: self.env.user, index=True
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    type_id = fields.Many2one(
+        "lead.flow.log.type", string="Activity type", required=True, ondelete="restrict"
+    )
+    type_category = fields.Selection(related="type_id.category", store=True, string="Kind")
+    body = fields.Text("Comment")
+    origin = fields.Selection(
+        [("manual", "Manual"), ("automatic", "Automatic")], required=True, default="manual"
+    )
+    outcome = fields.Selection(OUTCOMES, default="unclassified", required=True)
+    outcome_source = fields.Selection(
+        [("manual", "Operator"), ("ai", "AI")],
+        help="Who set the outcome. The AI never overwrites an operator's outcome.",
+    )
+    template_id = fields.Many2one(
+        "lead.flow.note.template", string="Predefined note", ondelete="set null"
+    )
+    closes_lead = fields.Boolean(help="This entry completed the lead.")
+    message_id = fields.Many2one("mail.message", string="Chatter message", ondelete="set null")
+    undone = fields.Boolean(readonly=True, copy=False)
+    undone_by_id = fields.Many2one("res.users", string="Undone by", readonly=True, copy=False)
+    undone_at = fields.Datetime("Undone on", readonly=True, copy=False)
+    # Frozen at logging time so that reports keep the team/company the work was done for.
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    company_id = fields.Many2one("res.company", index=True)
+
+    @api.constrains("body", "origin")
+    def _check_manual_body(self):
+        for entry in self:
+            if entry.origin == "manual" and not (entry.body or "").strip():
+                raise ValidationError(
+                    self.env._("A manual entry needs a comment: write what happened.")
+                )

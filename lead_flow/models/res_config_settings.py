@@ -1,0 +1,68 @@
+from urllib.parse import urlparse
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+RESERVE_GROUPS_KEY = "lead_flow.reserve_group_ids"
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lead_flow_reserve_group_ids = fields.Many2many(
+        "res.groups",
+        "lead_flow_settings_reserve_group_rel",
+        string="Roles that reserve leads",
+        help="When a user of one of these groups logs the first note on a free lead, "
+        "the lead is reserved for them.",
+    )
+    lead_flow_reservation_hours = fields.Integer(
+        "Reservation expiry (hours)",
+        config_parameter="lead_flow.reservation_hours",
+        default=0,
+        help="A reservation without a new note for this many hours is released. 0 = never.",
+    )
+    lead_flow_ai_enabled = fields.Boolean(
+        "AI classification", config_parameter="lead_flow.ai_enabled"
+    )
+    lead_flow_ai_api_key = fields.Char(
+        "AI API key", config_parameter="lead_flow.ai_api_key", groups="base.group_system"
+    )
+    lead_flow_ai_model = fields.Char(
+        "AI model", config_parameter="lead_flow.ai_model", default="gpt-4o-mini"
+    )
+    lead_flow_ai_base_url = fields.Char(
+        "AI endpoint",
+        config_parameter="lead_flow.ai_base_url",
+        help="Leave empty for OpenAI; otherwise the base URL of any OpenAI-compatible server, "
+        "e.g. http://localhost:8000/v1",
+    )
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        raw = self.env["ir.config_parameter"].sudo().get_param(RESERVE_GROUPS_KEY, "")
+        ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
+        groups = self.env["res.groups"].sudo().browse(ids).exists()
+        res["lead_flow_reserve_group_ids"] = [Command.set(groups.ids)]
+        return res
+
+    def set_values(self):
+        self._lead_flow_check_values()
+        res = super().set_values()
+        self.env["ir.config_parameter"].sudo().set_param(
+            RESERVE_GROUPS_KEY, ",".join(str(gid) for gid in self.lead_flow_reserve_group_ids.ids)
+        )
+        return res
+
+    def _lead_flow_check_values(self):
+        for settings in self:
+            if settings.lead_flow_reservation_hours < 0:
+                raise ValidationError(
+                    self.env._("The reservation expiry cannot be negative (0 = never).")
+                )
+            url = (settings.lead_flow_ai_base_url or "").strip()
+            if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
+                raise ValidationError(
+                    self.env._('The AI endpoint "%s" is not a valid http(s) URL.', url)
+                )

@@ -1,0 +1,43 @@
+"""Install / uninstall round trip, run by tools/test.sh with Odoo's standalone runner
+(module operations are forbidden inside regular test cases)."""
+
+from odoo.tests import standalone
+
+
+def _lead_flow_tables(env):
+    env.cr.execute(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_name LIKE 'lead_flow%%' ORDER BY table_name"
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+def _lead_columns(env):
+    env.cr.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = 'crm_lead' AND column_name LIKE 'lead_flow%%'"
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+@standalone("lead_flow")
+def lead_flow_uninstall_round_trip(env):
+    module = env["ir.module.module"].search([("name", "=", "lead_flow")])
+    assert module.state == "installed", module.state
+    assert "lead_flow_log" in _lead_flow_tables(env)
+
+    module.button_immediate_uninstall()
+    env.invalidate_all()
+    assert module.state == "uninstalled", module.state
+    assert _lead_flow_tables(env) == [], _lead_flow_tables(env)
+    assert _lead_columns(env) == [], _lead_columns(env)
+    assert not env["ir.model"].search([("model", "like", "lead.flow")])
+    assert not env["res.groups"].search(
+        [("name", "=", "Operator"), ("category_id.name", "=", "Lead Flow")]
+    )
+
+    module.button_immediate_install()
+    env.invalidate_all()
+    assert module.state == "installed", module.state
+    assert "lead_flow_log" in _lead_flow_tables(env)
+    assert "lead_flow_state" in _lead_columns(env)
