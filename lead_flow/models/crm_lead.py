@@ -129,6 +129,18 @@ class CrmLead(models.Model):
         )
         return True
 
+    def lead_flow_reassign(self, user_id):
+        """Reserve these leads for another operator (managers only)."""
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise UserError(self.env._("Only a Lead Flow manager can reassign reservations."))
+        user = self.env["res.users"].browse(int(user_id)).exists()
+        if not user or not user.has_group(OPERATOR_GROUP):
+            raise UserError(self.env._("Leads can only be reserved for Lead Flow operators."))
+        self.write(
+            {"lead_flow_reserved_user_id": user.id, "lead_flow_reserved_at": fields.Datetime.now()}
+        )
+        return True
+
     # ------------------------------------------------------------------
     # Notes
     # ------------------------------------------------------------------

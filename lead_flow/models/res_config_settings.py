@@ -2,8 +2,10 @@ from urllib.parse import urlparse
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
 
 RESERVE_GROUPS_KEY = "lead_flow.reserve_group_ids"
+QUEUE_FIELDS_KEY = "lead_flow.queue_fields"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -21,6 +23,20 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="lead_flow.reservation_hours",
         default=0,
         help="A reservation without a new note for this many hours is released. 0 = never.",
+    )
+    lead_flow_queue_domain = fields.Char(
+        "Queue scope",
+        config_parameter="lead_flow.queue_domain",
+        default="[]",
+        help="Only leads matching this filter enter the Lead Flow queue.",
+    )
+    lead_flow_queue_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "lead_flow_settings_queue_field_rel",
+        string="Extra queue columns",
+        domain="[('model', '=', 'crm.lead'), ('store', '=', True), "
+        "('ttype', 'not in', ['one2many', 'many2many', 'binary', 'html', 'properties'])]",
+        help="Customer information shown as extra columns in the queue.",
     )
     lead_flow_ai_enabled = fields.Boolean(
         "AI classification", config_parameter="lead_flow.ai_enabled"
@@ -45,14 +61,28 @@ class ResConfigSettings(models.TransientModel):
         ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
         groups = self.env["res.groups"].sudo().browse(ids).exists()
         res["lead_flow_reserve_group_ids"] = [Command.set(groups.ids)]
+        names = (self.env["ir.config_parameter"].sudo().get_param(QUEUE_FIELDS_KEY) or "").split(
+            ","
+        )
+        queue_fields = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search([("model", "=", "crm.lead"), ("name", "in", names)])
+        )
+        res["lead_flow_queue_field_ids"] = [Command.set(queue_fields.ids)]
         return res
 
     def set_values(self):
         self._lead_flow_check_values()
         res = super().set_values()
-        self.env["ir.config_parameter"].sudo().set_param(
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param(
             RESERVE_GROUPS_KEY, ",".join(str(gid) for gid in self.lead_flow_reserve_group_ids.ids)
         )
+        fields_param = ",".join(self.lead_flow_queue_field_ids.mapped("name"))
+        if ICP.get_param(QUEUE_FIELDS_KEY, "") != fields_param:
+            ICP.set_param(QUEUE_FIELDS_KEY, fields_param)
+            self.env.registry.clear_cache("templates")  # the queue list view shows them
         return res
 
     def _lead_flow_check_values(self):
@@ -66,3 +96,14 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._('The AI endpoint "%s" is not a valid http(s) URL.', url)
                 )
+            settings._lead_flow_check_queue_domain()
+
+    def _lead_flow_check_queue_domain(self):
+        raw = (self.lead_flow_queue_domain or "[]").strip()
+        try:
+            domain = safe_eval(raw, {"uid": self.env.uid})
+            self.env["crm.lead"].search_count(domain, limit=1)
+        except Exception as error:
+            raise ValidationError(
+                self.env._("The queue scope is not a valid filter on leads: %s", error)
+            ) from error

@@ -1,1 +1,2 @@
 from . import lead_flow_note_wizard
+from . import lead_flow_reassign_wizard

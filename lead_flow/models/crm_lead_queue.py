@@ -1,0 +1,226 @@
+import logging
+
+from lxml.builder import E
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL, create_index
+from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+# Never contacted first, then the longest without contact, then the most promising, oldest.
+QUEUE_ORDER = "lead_flow_last_contact_at asc nulls first, priority desc, create_date asc, id asc"
+QUEUE_INDEX_COLUMNS = [
+    "lead_flow_last_contact_at ASC NULLS FIRST",
+    "priority DESC",
+    "create_date ASC",
+    "id ASC",
+]
+# Keep in sync with the static part of _lead_flow_open_domain(): the planner uses the
+# partial index only when the query's WHERE clause implies this predicate.
+QUEUE_INDEX_WHERE = "active AND lead_flow_state IN ('none', 'in_progress')"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+
+    lead_flow_in_queue = fields.Boolean(
+        "In my Lead Flow queue",
+        compute="_compute_lead_flow_in_queue",
+        search="_search_lead_flow_in_queue",
+        help="Open, not completed, within the queue scope, and free or reserved by me.",
+    )
+    lead_flow_last_note = fields.Text("Last note", compute="_compute_lead_flow_last_note")
+
+    def init(self):
+        super().init()
+        create_index(
+            self.env.cr,
+            "crm_lead_lead_flow_queue_idx",
+            self._table,
+            QUEUE_INDEX_COLUMNS,
+            where=QUEUE_INDEX_WHERE,
+        )
+
+    # ------------------------------------------------------------------
+    # Queue scope and order
+    # ------------------------------------------------------------------
+    @api.model
+    def _lead_flow_open_domain(self):
+        """Leads that still need work: active (lost ones are archived), not won, not completed."""
+        return [
+            ("active", "=", True),
+            ("lead_flow_state", "in", ["none", "in_progress"]),
+            "|",
+            ("stage_id", "=", False),
+            ("stage_id.is_won", "=", False),
+        ]
+
+    @api.model
+    def _lead_flow_queue_scope_domain(self):
+        """The admin's queue scope (Settings); extended by lead_flow_mass_mailing."""
+        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.queue_domain") or "[]"
+        try:
+            domain = safe_eval(raw, {"uid": self.env.uid})
+        except Exception:  # a broken setting must not block the call centre
+            _logger.exception("Ignoring invalid lead_flow.queue_domain %r", raw)
+            return []
+        return domain if isinstance(domain, list) else []
+
+    @api.model
+    def _lead_flow_free_domain(self, include_mine):
+        """Not reserved by someone else: free, expired, or (when asked) mine."""
+        free = [("lead_flow_reserved_user_id", "=", False)]
+        if include_mine:
+            free = expression.OR([free, [("lead_flow_reserved_user_id", "=", self.env.uid)]])
+        cutoff = self._lead_flow_reservation_cutoff()
+        if cutoff:
+            free = expression.OR([free, [("lead_flow_reserved_at", "<", cutoff)]])
+        return free
+
+    @api.model
+    def _lead_flow_queue_domain(self, include_mine=True):
+        return expression.AND(
+            [
+                self._lead_flow_open_domain(),
+                self._lead_flow_free_domain(include_mine),
+                self._lead_flow_queue_scope_domain(),
+            ]
+        )
+
+    def _compute_lead_flow_in_queue(self):
+        in_queue = self.filtered_domain(self._lead_flow_queue_domain()) if self.ids else self
+        for lead in self:
+            lead.lead_flow_in_queue = lead in in_queue
+
+    def _search_lead_flow_in_queue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on the queue flag."))
+        domain = self._lead_flow_queue_domain()
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
+    def _compute_lead_flow_last_note(self):
+        """One query for the whole page (the queue shows 80 leads at a time)."""
+        notes = {}
+        if self.ids:
+            self.env["lead.flow.log"].flush_model(["lead_id", "body", "date", "undone", "origin"])
+            self.env.cr.execute(
+                """
+                SELECT DISTINCT ON (lead_id) lead_id, body
+                  FROM lead_flow_log
+                 WHERE lead_id = ANY(%s) AND origin = 'manual' AND NOT coalesce(undone, false)
+                 ORDER BY lead_id, date DESC, id DESC
+                """,
+                [list(self.ids)],
+            )
+            notes = dict(self.env.cr.fetchall())
+        for lead in self:
+            lead.lead_flow_last_note = notes.get(lead.id, False)
+
+    # ------------------------------------------------------------------
+    # Next lead
+    # ------------------------------------------------------------------
+    @api.model
+    def lead_flow_claim_next(self):
+        """Reserve the next free lead of the caller's queue; return its id, or False.
+
+        One statement picks and reserves the lead: the sub-select walks the queue index in
+        queue order under the caller's record rules and queue scope, and ``FOR UPDATE SKIP
+        LOCKED`` makes concurrent callers step over each other's rows instead of waiting,
+        so two callers never get the same lead. It runs in its own short READ COMMITTED
+        transaction: under Odoo's REPEATABLE READ a row reserved by a transaction that
+        committed after ours began would raise a serialization error instead of being
+        re-checked and skipped.
+        """
+        self._lead_flow_check_operator()
+        query = self._search(
+            self._lead_flow_queue_domain(include_mine=False), limit=1, order=QUEUE_ORDER
+        )
+        now = fields.Datetime.now()
+        statement = SQL(
+            """UPDATE crm_lead
+                  SET lead_flow_reserved_user_id = %(uid)s, lead_flow_reserved_at = %(now)s,
+                      write_uid = %(uid)s, write_date = %(now)s
+                WHERE id = (%(pick)s FOR UPDATE OF %(alias)s SKIP LOCKED)
+            RETURNING id""",
+            uid=self.env.uid,
+            now=now,
+            pick=query.select(),
+            alias=SQL.identifier(query.table),
+        )
+        if self.env.registry.in_test_mode():
+            # Browser tests share one connection; isolation cannot be changed there.
+            lead_id = self._lead_flow_execute_claim(self.env.cr, statement)
+        else:
+            with self.env.registry.cursor() as cr:
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+                lead_id = self._lead_flow_execute_claim(cr, statement)
+        if lead_id:
+            self.browse(lead_id).invalidate_recordset(
+                ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
+            )
+        return lead_id
+
+    @api.model
+    def _lead_flow_execute_claim(self, cr, statement):
+        cr.execute(statement)
+        row = cr.fetchone()
+        return row[0] if row else False
+
+    def action_lead_flow_next(self):
+        """ "Next lead" button: reserve the next lead and open it, or say the queue is empty."""
+        lead_id = self.lead_flow_claim_next()
+        if not lead_id:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Queue empty"),
+                    "message": self.env._("There is no free lead left in your queue."),
+                    "type": "info",
+                    "sticky": False,
+                },
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": lead_id,
+            "views": [(self.env.ref("crm.crm_lead_view_form").id, "form")],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Expiry
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_lead_flow_release_expired(self):
+        cutoff = self._lead_flow_reservation_cutoff()
+        if not cutoff:
+            return
+        expired = self.sudo().search(
+            [("lead_flow_reserved_user_id", "!=", False), ("lead_flow_reserved_at", "<", cutoff)]
+        )
+        expired.write({"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False})
+        _logger.info("Lead Flow: released %d expired reservations", len(expired))
+
+    # ------------------------------------------------------------------
+    # Queue columns chosen by admins
+    # ------------------------------------------------------------------
+    @api.model
+    def _lead_flow_queue_extra_fields(self):
+        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.queue_fields") or ""
+        return [name for name in raw.split(",") if name in self._fields]
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        queue_view = self.env.ref("lead_flow.crm_lead_view_list_lead_flow_queue", False)
+        if view_type == "list" and queue_view and view.id == queue_view.id:
+            anchor = arch.find(".//field[@name='lead_flow_last_note']")
+            shown = {node.get("name") for node in arch.iter("field")}
+            for name in self._lead_flow_queue_extra_fields():
+                if name not in shown and anchor is not None:
+                    anchor.addprevious(E.field(name=name, optional="show"))
+        return arch, view
