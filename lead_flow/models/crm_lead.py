@@ -87,6 +87,9 @@ class CrmLead(models.Model):
             "SELECT lead_flow_reserved_user_id, lead_flow_reserved_at"
             " FROM crm_lead WHERE id = %s FOR UPDATE",
             [self.id],
+            # Losing the race raises a serialization failure that Odoo's request layer
+            # retries; it is expected, not a "bad query" worth an error line.
+            log_exceptions=False,
         )
         holder_id, reserved_at = self.env.cr.fetchone()
         cutoff = self._lead_flow_reservation_cutoff()
@@ -200,10 +203,14 @@ class CrmLead(models.Model):
         close = bool(close or template.closes_lead)
         lead_vals = self._lead_flow_lock_reservation()
 
+        author = self.env.user.partner_id
         message = self.message_post(
             body=self._lead_flow_note_html(log_type, text, template, outcome, close),
             subtype_xmlid="lead_flow.mt_lead_flow_note",
             message_type="comment",
+            author_id=author.id,
+            # Internal notes are never e-mailed: operators without an address can log too.
+            email_from=author.email_formatted or author.name,
         )
         now = fields.Datetime.now()
         log = self.env["lead.flow.log"].create(

@@ -6,3 +6,5 @@ from . import test_access
 from . import test_settings
 from . import test_note_wizard
 from . import test_uninstall
+from . import test_queue
+from . import test_queue_concurrency

@@ -86,3 +86,8 @@ class TestLogNote(LeadFlowCase):
         self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator_2)
         self.lead.with_user(self.operator_2).lead_flow_release()
         self.assertFalse(self.lead.lead_flow_reserved_user_id)
+
+    def test_operator_without_email_address_can_log(self):
+        self.operator.partner_id.email = False
+        log = self.log_note(self.operator, "No e-mail on my profile.")
+        self.assertEqual(log.message_id.author_id, self.operator.partner_id)
