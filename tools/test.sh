@@ -6,7 +6,9 @@ source "$(dirname "$0")/preflight.sh"
 
 DB="${LEAD_FLOW_TEST_DB:-lead_flow_test_$$}"
 LOG="$(mktemp -t lead_flow_test.XXXXXX.log)"
-TAGS="/lead_flow"
+# The addon and its bridges (lead_flow_mass_mailing pulls in Email Marketing).
+MODULES="lead_flow,lead_flow_mass_mailing"
+TAGS="/lead_flow,/lead_flow_mass_mailing"
 for arg in "$@"; do case "$arg" in --test-tags*) TAGS="";; esac; done
 cleanup() { [ "${KEEP_DB:-0}" = 1 ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -14,7 +16,7 @@ dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 
 echo "== lead_flow tests on fresh database $DB (log: $LOG)"
 set +e
-"$PYTHON" -m odoo -d "$DB" --addons-path="$ADDONS_PATH" -i lead_flow \
+"$PYTHON" -m odoo -d "$DB" --addons-path="$ADDONS_PATH" -i "$MODULES" \
     --test-enable ${TAGS:+--test-tags "$TAGS"} --stop-after-init \
     --http-port="${LEAD_FLOW_TEST_PORT:-8169}" --log-level=test "$@" 2>&1 | tee "$LOG" \
     | grep --line-buffered -E " (ERROR|CRITICAL|FAIL)|Traceback|odoo.tests.(result|stats)|WARNING .*lead_flow"

@@ -91,7 +91,8 @@ class CrmLead(models.Model):
         )
 
     def _compute_lead_flow_in_queue(self):
-        in_queue = self.filtered_domain(self._lead_flow_queue_domain()) if self.ids else self
+        # A search, not filtered_domain: scope extensions may use SQL sub-queries.
+        in_queue = self.search([("id", "in", self.ids), *self._lead_flow_queue_domain()])
         for lead in self:
             lead.lead_flow_in_queue = lead in in_queue
 

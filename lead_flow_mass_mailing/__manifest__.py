@@ -1,0 +1,13 @@
+{
+    "name": "Lead Flow - Email Marketing",
+    "summary": "Limit the Lead Flow queue to leads present in chosen mailing lists",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "lead_flow",
+    "website": "https://example.com/lead_flow",
+    "depends": ["lead_flow", "mass_mailing"],
+    "data": ["views/res_config_settings_views.xml"],
+    "auto_install": True,
+    "installable": True,
+}
