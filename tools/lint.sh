@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ruff check .
 ruff format --check .
-pylint --rcfile=.pylintrc lead_flow
+pylint --rcfile=.pylintrc lead_flow lead_flow_mass_mailing
 echo "lint: clean"

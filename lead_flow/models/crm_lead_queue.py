@@ -35,7 +35,7 @@ class CrmLead(models.Model):
     lead_flow_last_note = fields.Text("Last note", compute="_compute_lead_flow_last_note")
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             "crm_lead_lead_flow_queue_idx",
@@ -43,6 +43,7 @@ class CrmLead(models.Model):
             QUEUE_INDEX_COLUMNS,
             where=QUEUE_INDEX_WHERE,
         )
+        return res
 
     # ------------------------------------------------------------------
     # Queue scope and order
