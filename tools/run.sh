@@ -9,5 +9,5 @@ init=()
 if ! psql -d "$DB" -Atc "select 1 from ir_module_module where name='lead_flow' and state='installed'" 2>/dev/null | grep -q 1; then
     init=(-i lead_flow)
 fi
-exec "$PYTHON" -m odoo -d "$DB" --db-filter="^${DB}\$" --addons-path="$ADDONS_PATH" \
+exec "$PYTHON" "$REPO_ROOT/tools/odoo" -d "$DB" --db-filter="^${DB}\$" --addons-path="$ADDONS_PATH" \
     --http-interface=127.0.0.1 --http-port="$PORT" "${init[@]}" "$@"

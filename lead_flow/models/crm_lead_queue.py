@@ -18,9 +18,15 @@ QUEUE_INDEX_COLUMNS = [
     "create_date ASC",
     "id ASC",
 ]
-# Keep in sync with the static part of _lead_flow_open_domain(): the planner uses the
-# partial index only when the query's WHERE clause implies this predicate.
-QUEUE_INDEX_WHERE = "active AND lead_flow_state IN ('none', 'in_progress')"
+# Partial indexes in queue order. The planner uses one only when the query's WHERE clause
+# implies its predicate, so these mirror _lead_flow_open_domain() (and, for the claim,
+# the "free" condition). The claim index holds free leads only: a claimed lead leaves it,
+# so each claim reads the head of the queue, however many leads are reserved.
+QUEUE_OPEN_WHERE = "active AND lead_flow_state IN ('none', 'in_progress')"
+QUEUE_INDEXES = {
+    "crm_lead_lead_flow_queue_idx": QUEUE_OPEN_WHERE,
+    "crm_lead_lead_flow_free_idx": f"{QUEUE_OPEN_WHERE} AND lead_flow_reserved_user_id IS NULL",
+}
 
 
 class CrmLead(models.Model):
@@ -36,12 +42,15 @@ class CrmLead(models.Model):
 
     def init(self):
         res = super().init()
+        for name, where in QUEUE_INDEXES.items():
+            create_index(self.env.cr, name, self._table, QUEUE_INDEX_COLUMNS, where=where)
+        # Finds expired reservations without reading the free leads.
         create_index(
             self.env.cr,
-            "crm_lead_lead_flow_queue_idx",
+            "crm_lead_lead_flow_reserved_at_idx",
             self._table,
-            QUEUE_INDEX_COLUMNS,
-            where=QUEUE_INDEX_WHERE,
+            ["lead_flow_reserved_at"],
+            where="lead_flow_reserved_user_id IS NOT NULL",
         )
         return res
 
@@ -73,10 +82,12 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_free_domain(self, include_mine):
-        """Not reserved by someone else: free, expired, or (when asked) mine."""
+        """For the queue list: free, expired or mine. For the claim (include_mine=False):
+        free only, expired reservations being released just before (see claim)."""
         free = [("lead_flow_reserved_user_id", "=", False)]
-        if include_mine:
-            free = expression.OR([free, [("lead_flow_reserved_user_id", "=", self.env.uid)]])
+        if not include_mine:
+            return free
+        free = expression.OR([free, [("lead_flow_reserved_user_id", "=", self.env.uid)]])
         cutoff = self._lead_flow_reservation_cutoff()
         if cutoff:
             free = expression.OR([free, [("lead_flow_reserved_at", "<", cutoff)]])
@@ -153,13 +164,14 @@ class CrmLead(models.Model):
             pick=query.select(),
             alias=SQL.identifier(query.table),
         )
+        release = self._lead_flow_release_expired_sql()
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there.
-            lead_id = self._lead_flow_execute_claim(self.env.cr, statement)
+            lead_id = self._lead_flow_execute_claim(self.env.cr, statement, release)
         else:
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-                lead_id = self._lead_flow_execute_claim(cr, statement)
+                lead_id = self._lead_flow_execute_claim(cr, statement, release)
         if lead_id:
             self.browse(lead_id).invalidate_recordset(
                 ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
@@ -167,10 +179,28 @@ class CrmLead(models.Model):
         return lead_id
 
     @api.model
-    def _lead_flow_execute_claim(self, cr, statement):
+    def _lead_flow_execute_claim(self, cr, statement, release=None):
+        if release:
+            cr.execute(release)
         cr.execute(statement)
         row = cr.fetchone()
         return row[0] if row else False
+
+    @api.model
+    def _lead_flow_release_expired_sql(self):
+        """Free expired reservations (skipping rows another claim is locking), so that the
+        claim, which reads free leads only, still treats them as free."""
+        cutoff = self._lead_flow_reservation_cutoff()
+        if not cutoff:
+            return None
+        return SQL(
+            """UPDATE crm_lead SET lead_flow_reserved_user_id = NULL, lead_flow_reserved_at = NULL
+                WHERE id IN (SELECT id FROM crm_lead
+                              WHERE lead_flow_reserved_user_id IS NOT NULL
+                                AND lead_flow_reserved_at < %s
+                                FOR UPDATE SKIP LOCKED)""",
+            cutoff,
+        )
 
     def action_lead_flow_next(self):
         """ "Next lead" button: reserve the next lead and open it, or say the queue is empty."""
