@@ -230,9 +230,9 @@ class Bench:
         timings = []
         original = CrmLead._lead_flow_execute_claim
 
-        def timed(model, cr, statement):
+        def timed(model, cr, statement, release=None):
             start = time.perf_counter()
-            result = original(model, cr, statement)
+            result = original(model, cr, statement, release)
             timings.append(time.perf_counter() - start)
             return result
 
