@@ -2,6 +2,7 @@ from . import (
     crm_lead,
     crm_lead_demo,
     crm_tag,
+    lead_flow_dashboard,
     lead_flow_log,
     lead_flow_log_type,
     lead_flow_note_template,
