@@ -1,4 +1,7 @@
+from datetime import date, datetime, time, timedelta
+
 from odoo import api, fields, models, tools
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.lead_flow_log import OUTCOMES
@@ -12,6 +15,11 @@ WEEKDAYS = [
     ("6", "Saturday"),
     ("7", "Sunday"),
 ]
+
+# What the daily totals (lead.flow.report.daily) can answer.
+ROLLUP_FIELDS = {"date", "user_id", "team_id", "type_id", "company_id", "outcome"}
+ROLLUP_AGGREGATES = {"__count", "call_count:sum", "closed_count:sum"}
+DAY = timedelta(days=1)
 
 # The operator's clock: their own timezone, else their company's, else UTC.
 LOCAL_DATE = """((l.date AT TIME ZONE 'UTC')
@@ -140,3 +148,93 @@ class LeadFlowReport(models.Model):
             closed = self._field_to_sql(self._table, "closed_count", query)
             return SQL("ROUND(100.0 * SUM(%s) / NULLIF(COUNT(*), 0), 2)::double precision", closed)
         return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        self.env["lead.flow.log"].flush_model()
+        zones = self._rollup_raw_zones(domain, groupby, aggregates, having, offset, limit, order)
+        if zones is None:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        return self._read_group_rollup(domain, groupby, aggregates, zones, order)
+
+    @api.model
+    def _rollup_raw_zones(self, domain, groupby, aggregates, having, offset, limit, order):
+        """None when the daily totals cannot answer this read_group exactly; else the UTC
+        days cut by a date bound of the domain, to be read from the entries themselves."""
+        if self.env.context.get("lead_flow_report_raw") or having or offset or limit:
+            return None
+        # read_group orders by the groupby itself: fine; any other order is not
+        order_fields = [term.split()[0].split(":")[0] for term in (order or "").split(",") if term]
+        if not set(order_fields) <= set(groupby):
+            return None
+        if not set(groupby) <= ROLLUP_FIELDS - {"date"}:
+            return None
+        if any(
+            spec not in ROLLUP_AGGREGATES and spec.split(":")[0] != "closing_rate"
+            for spec in aggregates
+        ):
+            return None
+        zones = set()
+        for leaf in expression.normalize_domain(domain or []):
+            if not expression.is_leaf(leaf) or leaf in (
+                expression.TRUE_LEAF,
+                expression.FALSE_LEAF,
+            ):
+                continue
+            path, operator, value = leaf
+            fname = str(path).split(".")[0]
+            if fname not in ROLLUP_FIELDS:
+                return None
+            if fname != "date":
+                continue
+            if operator not in ("<", "<=", ">", ">=") or not value:
+                return None
+            if isinstance(value, date) and not isinstance(value, datetime):
+                value = datetime.combine(value, time.min)
+            try:
+                value = fields.Datetime.to_datetime(value)
+            except ValueError:
+                return None
+            day = datetime.combine(value.date(), time.min)
+            if value != day or operator in ("<=", ">"):
+                zones.add((day, day + DAY))
+        return sorted(zones)
+
+    @api.model
+    def _read_group_rollup(self, domain, groupby, aggregates, zones, order=None):
+        """Sum the daily totals outside the zones and the entries inside them, per group."""
+        measures = ["call_count:sum", "closed_count:sum"]
+        zone_domain = expression.OR(
+            [[("date", ">=", start), ("date", "<", stop)] for start, stop in zones]
+        )
+        daily_domain = domain or []
+        if zones:
+            daily_domain = expression.AND([daily_domain, ["!", *zone_domain]])
+        rows = self.env["lead.flow.report.daily"]._read_group(
+            daily_domain, groupby, measures, order=order
+        )
+        if zones:
+            rows += self.with_context(lead_flow_report_raw=True)._read_group(
+                expression.AND([domain or [], zone_domain]), groupby, measures, order=order
+            )
+        totals = {}
+        for row in rows:
+            key = row[: len(groupby)]
+            calls, closed = totals.get(key, (0, 0))
+            totals[key] = (calls + (row[-2] or 0), closed + (row[-1] or 0))
+        result = []
+        for key, (calls, closed) in totals.items():
+            if not calls and groupby:
+                continue  # every entry of the group was undone or moved away
+            values = []
+            for spec in aggregates:
+                if spec == "closed_count:sum":
+                    values.append(closed)
+                elif spec.startswith("closing_rate"):
+                    values.append(round(100.0 * closed / calls, 2) if calls else None)
+                else:
+                    values.append(calls)
+            result.append((*key, *values))
+        return result

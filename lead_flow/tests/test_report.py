@@ -12,6 +12,7 @@ MEASURES = [
     "closed_count:sum",
     "closing_rate:avg",
 ]
+FAST_MEASURES = ["call_count:sum", "closed_count:sum", "closing_rate:avg"]
 
 
 @tagged("post_install", "-at_install")
@@ -148,6 +149,52 @@ class TestReport(LeadFlowCase):
             (self.operator, lead, "negative", True, 1),
         )
         self.assertEqual(self._groups([], user=self.operator), {(): (5, 4, 3, 60.0)})
+
+    def test_daily_totals_answer_like_the_entries(self):
+        """Pivots on operator/outcome/team/type are read from the daily totals (kept by
+        triggers), with the entries themselves for days cut by a date bound: same figures."""
+        self.entries[1].outcome = "negative"  # e.g. the AI or a manager reclassifies
+        Report = self.env["lead.flow.report"].with_user(self.manager)
+        users = [("user_id", "in", (self.operator | self.operator_2).ids)]
+        since_noon = [*users, ("date", ">=", "2026-01-05 12:00:00")]
+        expected = {
+            (): (6, 2, 33.33),
+            ("user_id",): (4, 2, 50.0),
+            ("outcome",): (2, 1, 50.0),  # negative: one closed of two calls
+        }
+        for groupby, figures in expected.items():
+            with self.subTest(groupby=groupby):
+                rows = Report.read_group(users, FAST_MEASURES, list(groupby), lazy=False)
+                self.assertEqual(
+                    (rows[0]["call_count"], rows[0]["closed_count"], rows[0]["closing_rate"]),
+                    figures,
+                )
+        for domain in (users, since_noon):
+            for groupby in ([], ["user_id"], ["outcome"], ["user_id", "outcome"]):
+                with self.subTest(domain=domain, groupby=groupby):
+                    specs = ["__count", *FAST_MEASURES]
+                    fast = Report._read_group(domain, groupby, specs)
+                    raw = Report.with_context(lead_flow_report_raw=True)._read_group(
+                        domain, groupby, specs
+                    )
+                    self.assertEqual(sorted(map(str, fast)), sorted(map(str, raw)))
+        # since noon on the 5th: Olga's 16:10, 22:45, 23:15 and Otto's 16:00
+        rows = Report.read_group(since_noon, ["call_count:sum"], [], lazy=False)
+        self.assertEqual(rows[0]["call_count"], 4)
+        daily = self.env["lead.flow.report.daily"].read_group(
+            [("user_id", "=", self.operator.id), ("call_count", "!=", 0)],
+            ["call_count:sum"],
+            ["date:day"],
+            lazy=False,
+        )
+        self.assertEqual(
+            {g["date:day"]: g["call_count"] for g in daily},
+            {"05 Jan 2026": 2, "06 Jan 2026": 2},
+        )
+        self.entries[0].unlink()
+        self.assertEqual(
+            Report.read_group(users, ["call_count:sum"], [], lazy=False)[0]["call_count"], 5
+        )
 
     def test_views_load(self):
         Report = self.env["lead.flow.report"].with_user(self.operator)
