@@ -30,6 +30,7 @@
     "demo": [
         "demo/lead_flow_demo.xml",
     ],
+    "uninstall_hook": "_uninstall_hook",
     "installable": True,
     "application": False,
 }
