@@ -178,6 +178,9 @@ class TestReport(LeadFlowCase):
                         domain, groupby, specs
                     )
                     self.assertEqual(sorted(map(str, fast)), sorted(map(str, raw)))
+        # the daily totals follow the same record rules: Olga sees her own 4 calls only
+        mine = Report.with_user(self.operator).read_group(users, FAST_MEASURES, [], lazy=False)
+        self.assertEqual((mine[0]["call_count"], mine[0]["closing_rate"]), (4, 50.0))
         # since noon on the 5th: Olga's 16:10, 22:45, 23:15 and Otto's 16:00
         rows = Report.read_group(since_noon, ["call_count:sum"], [], lazy=False)
         self.assertEqual(rows[0]["call_count"], 4)
