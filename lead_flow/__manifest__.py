@@ -25,11 +25,15 @@
         "views/crm_lead_queue_views.xml",
         "views/crm_tag_views.xml",
         "views/res_config_settings_views.xml",
+        "report/lead_flow_report_views.xml",
+        "report/lead_flow_lead_day_report_views.xml",
+        "views/lead_flow_dashboard_views.xml",
         "views/lead_flow_menus.xml",
     ],
     "demo": [
         "demo/lead_flow_demo.xml",
     ],
+    "uninstall_hook": "_uninstall_hook",
     "installable": True,
     "application": False,
 }

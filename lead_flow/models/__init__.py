@@ -5,4 +5,5 @@ from . import lead_flow_log
 from . import crm_lead
 from . import crm_lead_queue
 from . import crm_lead_demo
+from . import lead_flow_dashboard
 from . import res_config_settings

@@ -5,6 +5,8 @@ from . import test_segmentation
 from . import test_access
 from . import test_settings
 from . import test_note_wizard
-from . import test_uninstall
 from . import test_queue
 from . import test_queue_concurrency
+from . import test_report
+from . import test_dashboard
+from . import test_uninstall

@@ -20,6 +20,11 @@ def _lead_columns(env):
     return [row[0] for row in env.cr.fetchall()]
 
 
+def _report_trigger_function(env):
+    env.cr.execute("SELECT count(*) FROM pg_proc WHERE proname = 'lead_flow_report_daily_apply'")
+    return env.cr.fetchone()[0]
+
+
 @standalone("lead_flow")
 def lead_flow_uninstall_round_trip(env):
     module = env["ir.module.module"].search([("name", "=", "lead_flow")])
@@ -31,6 +36,7 @@ def lead_flow_uninstall_round_trip(env):
     assert module.state == "uninstalled", module.state
     assert _lead_flow_tables(env) == [], _lead_flow_tables(env)
     assert _lead_columns(env) == [], _lead_columns(env)
+    assert _report_trigger_function(env) == 0, "the report's trigger function is left behind"
     assert not env["ir.model"].search([("model", "like", "lead.flow")])
     assert not env["res.groups"].search(
         [("name", "=", "Operator"), ("category_id.name", "=", "Lead Flow")]
@@ -41,3 +47,4 @@ def lead_flow_uninstall_round_trip(env):
     assert module.state == "installed", module.state
     assert "lead_flow_log" in _lead_flow_tables(env)
     assert "lead_flow_state" in _lead_columns(env)
+    assert _report_trigger_function(env) == 1

@@ -1,0 +1,155 @@
+from datetime import datetime, time
+
+import pytz
+
+from odoo import fields, models, tools
+
+RECENT_LIMIT = 10
+
+
+class LeadFlowDashboard(models.Model):
+    """The operator's Lead Flow dashboard: one read-only row per user (a SQL view over
+    ``res_users``), restricted by a global rule to the current user's own row. Every
+    figure is computed for the current user when the form is opened."""
+
+    _name = "lead.flow.dashboard"
+    _description = "Lead Flow Dashboard"
+    _auto = False
+    _rec_name = "user_id"
+
+    user_id = fields.Many2one("res.users", readonly=True)
+    reserved_open_count = fields.Integer(
+        "My reserved leads", compute="_compute_counters", help="Leads I hold, not completed."
+    )
+    never_contacted_count = fields.Integer(
+        "Never contacted",
+        compute="_compute_counters",
+        help="Open leads (not completed) without any operator note yet.",
+    )
+    calls_today_count = fields.Integer(
+        "My calls today",
+        compute="_compute_counters",
+        help="Entries I logged today (my timezone), undone ones excluded.",
+    )
+    appointment_ids = fields.Many2many(
+        "calendar.event",
+        string="My upcoming appointments",
+        compute="_compute_lists",
+        help="Upcoming meetings linked to a lead, where I am organiser or attendee.",
+    )
+    activity_ids = fields.Many2many(
+        "mail.activity",
+        string="My upcoming activities",
+        compute="_compute_lists",
+        help="Activities assigned to me on leads, due today or later.",
+    )
+    recent_lead_ids = fields.Many2many(
+        "crm.lead", string="Most recent leads", compute="_compute_lists"
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"CREATE OR REPLACE VIEW {self._table} AS (SELECT id, id AS user_id FROM res_users)"
+        )
+
+    def _domain_reserved_open(self):
+        return [
+            ("lead_flow_reserved_user_id", "=", self.env.uid),
+            ("lead_flow_state", "!=", "done"),
+        ]
+
+    def _domain_never_contacted(self):
+        return [("lead_flow_last_contact_at", "=", False), ("lead_flow_state", "!=", "done")]
+
+    def _domain_calls_today(self):
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        today = fields.Date.context_today(self)
+        start = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.utc)
+        return [
+            ("user_id", "=", self.env.uid),
+            ("undone", "!=", True),
+            ("date", ">=", start.replace(tzinfo=None)),
+        ]
+
+    def _compute_counters(self):
+        Lead = self.env["crm.lead"]
+        reserved = Lead.search_count(self._domain_reserved_open())
+        never = Lead.search_count(self._domain_never_contacted())
+        today = self.env["lead.flow.log"].search_count(self._domain_calls_today())
+        for board in self:
+            board.reserved_open_count = reserved
+            board.never_contacted_count = never
+            board.calls_today_count = today
+
+    def _compute_lists(self):
+        user = self.env.user
+        events = self.env["calendar.event"].search(
+            [
+                ("opportunity_id", "!=", False),
+                ("stop", ">=", fields.Datetime.now()),
+                "|",
+                ("user_id", "=", user.id),
+                ("partner_ids", "in", user.partner_id.ids),
+            ],
+            order="start",
+            limit=RECENT_LIMIT,
+        )
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("user_id", "=", user.id),
+                ("date_deadline", ">=", fields.Date.context_today(self)),
+            ],
+            order="date_deadline, id",
+            limit=RECENT_LIMIT,
+        )
+        leads = self.env["crm.lead"].search(
+            [], order="create_date desc, id desc", limit=RECENT_LIMIT
+        )
+        for board in self:
+            board.appointment_ids = events
+            board.activity_ids = activities
+            board.recent_lead_ids = leads
+
+    def action_open_dashboard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dashboard"),
+            "res_model": self._name,
+            "res_id": self.env.uid,
+            "view_mode": "form",
+            "views": [(self.env.ref("lead_flow.lead_flow_dashboard_view_form").id, "form")],
+            "target": "current",
+        }
+
+    def _open_leads(self, name, domain):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "crm.lead",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+        }
+
+    def action_open_reserved(self):
+        return self._open_leads(self.env._("My reserved leads"), self._domain_reserved_open())
+
+    def action_open_never_contacted(self):
+        return self._open_leads(self.env._("Never contacted leads"), self._domain_never_contacted())
+
+    def action_open_calls_today(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("My calls today"),
+            "res_model": "lead.flow.log",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": self._domain_calls_today(),
+        }
+
+    def action_open_leads_per_day(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "lead_flow.action_lead_flow_lead_day_report"
+        )

@@ -1,0 +1,3 @@
+from . import lead_flow_report
+from . import lead_flow_report_daily
+from . import lead_flow_lead_day_report
