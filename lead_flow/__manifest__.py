@@ -15,6 +15,7 @@
         "data/mail_message_subtype_data.xml",
         "data/lead_flow_log_type_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
         "views/lead_flow_log_type_views.xml",
         "views/lead_flow_note_template_views.xml",
         "views/lead_flow_log_views.xml",

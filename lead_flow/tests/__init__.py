@@ -1,5 +1,7 @@
 from . import (
     test_access,
+    test_ai_classify,
+    test_ai_classify_now,
     test_automation,
     test_log_note,
     test_note_validation,
