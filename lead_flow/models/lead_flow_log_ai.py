@@ -10,7 +10,6 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import openai
-from psycopg2 import errors as pg_errors
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
@@ -134,6 +133,9 @@ class LeadFlowLogAi(models.Model):
         transaction; without it (buttons) everything stays in the caller's transaction.
         """
         stats = {"claimed": 0, "done": 0, "failed": 0, "stopped": False, "last_error": ""}
+        if commit:
+            # start the claims on a fresh transaction (see _ai_read_committed)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         client = config.make_client()
         tried = []  # a note failing in this run waits for the next run
         try:
@@ -166,6 +168,18 @@ class LeadFlowLogAi(models.Model):
             client.close()
         stats["remaining"] = self._ai_pending_count(config) if commit else 0
         return stats
+
+    @api.model
+    def _ai_read_committed(self, commit):
+        """Run the job's short transactions in READ COMMITTED (first statement of each).
+
+        Odoo's REPEATABLE READ would make a claim or a lead update fail with a serialization
+        error whenever another run committed on the same rows after our snapshot; in READ
+        COMMITTED PostgreSQL waits for the row lock and re-checks the condition on the row's
+        latest version, which is exactly what SKIP LOCKED and the manual re-check need.
+        """
+        if commit:
+            self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
     @api.model
     def _ai_pending_count(self, config):
@@ -207,15 +221,8 @@ class LeadFlowLogAi(models.Model):
              WHERE l.id = claimed.id
          RETURNING l.id, l.lead_id, l.body
         """
-        try:
-            self.env.cr.execute(query, [*params, list(tried), size, lease])
-        except pg_errors.SerializationFailure:
-            # Another run committed a claim on these rows after our snapshot: they are
-            # theirs. Leave them and stop this run; the next one picks up what is left.
-            if not commit:
-                raise
-            self.env.cr.rollback()
-            return []
+        self._ai_read_committed(commit)
+        self.env.cr.execute(query, [*params, list(tried), size, lease])
         rows = self.env.cr.dictfetchall()
         self.invalidate_model(["ai_attempts", "ai_lease_until"])
         if rows and not config.only_text:
@@ -271,6 +278,7 @@ class LeadFlowLogAi(models.Model):
             return
         self.env.flush_all()
         self.env.invalidate_all()  # a new transaction: forget what was read before the calls
+        self._ai_read_committed(commit)
         cr = self.env.cr
         cr.execute(
             f"SELECT l.id FROM lead_flow_log l WHERE l.id IN %s AND {CLASSIFIABLE_WHERE} "
@@ -314,16 +322,22 @@ class LeadFlowLogAi(models.Model):
             return
         entries = self.browse(log_ids)
         self.env.flush_all()
+        lead_ids = tuple(sorted(set(entries.lead_id.ids)))
+        # Lock the leads first (in id order: two runs never wait on each other in a cycle),
+        # then look for their latest note: a note an operator logs meanwhile is seen.
+        self.env.cr.execute(
+            "SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", [lead_ids]
+        )
         self.env.cr.execute(
             """
             SELECT DISTINCT ON (l.lead_id) l.lead_id, l.id FROM lead_flow_log l
              WHERE l.lead_id IN %s AND l.origin = 'manual' AND NOT COALESCE(l.undone, FALSE)
           ORDER BY l.lead_id, l.date DESC, l.id DESC
             """,
-            [tuple(set(entries.lead_id.ids))],
+            [lead_ids],
         )
         latest = dict(self.env.cr.fetchall())
-        for entry in entries:
+        for entry in entries.sorted(lambda entry: entry.lead_id.id):
             if latest.get(entry.lead_id.id) == entry.id:
                 entry.lead_id.write({"lead_flow_outcome": entry.outcome})
 

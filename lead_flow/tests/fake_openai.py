@@ -67,13 +67,14 @@ class _Handler(BaseHTTPRequestHandler):
         match = NOTE_RE.search(user)
         note = match.group(1) if match else user
         with server.lock:
-            server.requests.append(
-                {
-                    "payload": payload,
-                    "note": note,
-                    "authorization": self.headers.get("Authorization"),
-                }
-            )
+            if server.keep_requests:
+                server.requests.append(
+                    {
+                        "payload": payload,
+                        "note": note,
+                        "authorization": self.headers.get("Authorization"),
+                    }
+                )
             server.counts[note] += 1
             count = server.counts[note]
         answer = server.responder(note, count)
@@ -97,13 +98,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeOpenAI:
-    """``with FakeOpenAI() as server:`` a threaded server on 127.0.0.1, random port."""
+    """``with FakeOpenAI() as server:`` a threaded server on 127.0.0.1, random port.
 
-    def __init__(self, responder=None):
+    ``requests`` keeps every request (payload, note, Authorization header) unless
+    ``keep_requests`` is false; ``counts`` always counts the requests per note text."""
+
+    def __init__(self, responder=None, keep_requests=True):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.lock = threading.Lock()
         self.httpd.requests = []
+        self.httpd.keep_requests = keep_requests
         self.httpd.counts = Counter()
         self.httpd.responder = responder or (lambda note, count: "unclassified")
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
