@@ -14,6 +14,7 @@ the data; drop it afterwards (``dropdb DB``).
 import argparse
 import hashlib
 import importlib.util
+import logging
 import os
 import resource
 import subprocess
@@ -103,6 +104,7 @@ def main():
     from odoo import SUPERUSER_ID, api
 
     fake_openai = load_fake_server()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
 
     def responder(note, count):
         label = LABELS[hashlib.md5(note.encode()).digest()[0] % 4]
@@ -129,6 +131,8 @@ def main():
         fill_time = time.perf_counter() - started
         print(f"filled {args.notes} notes on {args.leads} leads in {fill_time:.1f}s")
 
+        cr.execute("SELECT count(*) FROM lead_flow_log WHERE outcome_source = 'ai'")
+        classified_before = cr.fetchone()[0]
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if not args.no_tracemalloc:
             tracemalloc.start()
@@ -145,6 +149,7 @@ def main():
             "FROM lead_flow_log"
         )
         classified, pending = cr.fetchone()
+        classified -= classified_before
         duplicates = sum(1 for count in server.counts.values() if count > 1)
         print(
             f"settings: batch={args.batch_size} concurrency={args.concurrency} "

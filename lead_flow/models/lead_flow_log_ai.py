@@ -80,6 +80,15 @@ class LeadFlowLogAi(models.Model):
             )
         if not config.api_key:
             raise UserError(self.env._("No AI API key is set: add one in Settings > CRM."))
+        if len(self) > config.max_per_run:
+            # the requests run while the user waits: keep it to one scheduled run's worth
+            raise UserError(
+                self.env._(
+                    "Select at most %(max)s notes (the AI notes per run setting); the "
+                    "scheduled job classifies the others.",
+                    max=config.max_per_run,
+                )
+            )
         stats = self.sudo()._ai_classify_run(
             config, log_ids=self.ids, limit=len(self.ids), commit=False
         )
@@ -137,16 +146,17 @@ class LeadFlowLogAi(models.Model):
             # start the claims on a fresh transaction (see _ai_read_committed)
             self.env.cr.commit()  # pylint: disable=invalid-commit
         client = config.make_client()
-        tried = []  # a note failing in this run waits for the next run
+        failed = []  # a note failing in this run waits for the next run (SQL-excluded)
         try:
             with ThreadPoolExecutor(max_workers=config.concurrency) as pool:
                 while stats["claimed"] < limit and not stats["stopped"]:
                     size = min(config.batch_size, limit - stats["claimed"])
-                    batch = self._ai_claim_batch(config, size, log_ids, commit, tried)
+                    batch = self._ai_claim_batch(config, size, log_ids, commit, failed)
                     if not batch:
                         break
                     stats["claimed"] += len(batch)
-                    tried.extend(row["id"] for row in batch)
+                    if log_ids is not None:  # a selection: each note once per click
+                        failed.extend(row["id"] for row in batch)
                     try:
                         results = self._ai_request_batch(client, config, batch, pool)
                         self._ai_store_results(results, commit)
@@ -154,16 +164,15 @@ class LeadFlowLogAi(models.Model):
                         if commit:
                             self._ai_release_batch([row["id"] for row in batch])
                         raise
-                    for outcome, value in results.values():
+                    for log_id, (outcome, value) in results.items():
                         if outcome == "label":
                             stats["done"] += 1
                         elif outcome == "error":
                             stats["failed"] += 1
                             stats["last_error"] = value
-                        else:  # skipped after a rate limit: try again next run
+                            failed.append(log_id)
+                        else:  # not sent after a rate limit: stop, try again next run
                             stats["stopped"] = True
-                    if any(kind == "rate_limited" for kind, _v in results.values()):
-                        stats["stopped"] = True
         finally:
             client.close()
         stats["remaining"] = self._ai_pending_count(config) if commit else 0
@@ -191,7 +200,7 @@ class LeadFlowLogAi(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _ai_claim_batch(self, config, size, log_ids, commit, tried=()):
+    def _ai_claim_batch(self, config, size, log_ids, commit, exclude=()):
         """Lock, count an attempt for, and lease up to ``size`` notes; return their data.
 
         ``SKIP LOCKED`` lets a concurrent run take other notes instead of waiting; the lease
@@ -222,7 +231,7 @@ class LeadFlowLogAi(models.Model):
          RETURNING l.id, l.lead_id, l.body
         """
         self._ai_read_committed(commit)
-        self.env.cr.execute(query, [*params, list(tried), size, lease])
+        self.env.cr.execute(query, [*params, list(exclude), size, lease])
         rows = self.env.cr.dictfetchall()
         self.invalidate_model(["ai_attempts", "ai_lease_until"])
         if rows and not config.only_text:

@@ -56,7 +56,10 @@ class TestAiClassifyNow(LeadFlowCase):
         self.server.set_responder(
             lambda note, count: ("status", 500) if note == "bad one" else "partial"
         )
-        action = (first | second).with_user(self.manager).action_ai_classify_now()
+        self.ICP.set_param("lead_flow.ai_batch_size", "1")  # two batches, one note each
+        with self.assertLogs("odoo.addons.lead_flow.models.lead_flow_log_ai", "WARNING"):
+            action = (first | second).with_user(self.manager).action_ai_classify_now()
+        self.assertEqual(len(self.server.requests), 2, "each selected note is sent once")
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("HTTP 500", action["params"]["message"])
         self.assertEqual(first.outcome_source, "ai")
@@ -79,6 +82,11 @@ class TestAiClassifyNow(LeadFlowCase):
         self.ICP.set_param("lead_flow.ai_api_key", False)
         with self.assertRaisesRegex(UserError, "API key"):
             log.with_user(self.manager).action_ai_classify_now()
+        self.ICP.set_param("lead_flow.ai_api_key", "sk-test-fake")
+        self.ICP.set_param("lead_flow.ai_max_per_run", "1")
+        other = self.log_note(self.operator, "Second call.")
+        with self.assertRaisesRegex(UserError, "at most 1 notes"):
+            (log | other).with_user(self.manager).action_ai_classify_now()
         self.assertEqual(self.server.requests, [])
 
     # ------------------------------------------------------------------
