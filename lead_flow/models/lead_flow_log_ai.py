@@ -64,7 +64,9 @@ class LeadFlowLogAi(models.Model):
             "%(remaining)s pending",
             stats,
         )
-        remaining = 0 if stats["stopped"] else stats["remaining"]
+        # Pending notes left -> Odoo runs the job again at once (progress API). Not after a
+        # rate limit or failures: those wait for the next scheduled run.
+        remaining = 0 if stats["stopped"] or stats["failed"] else stats["remaining"]
         self.env["ir.cron"]._notify_progress(
             done=stats["done"] + stats["failed"], remaining=remaining
         )

@@ -186,7 +186,10 @@ class TestAiClassify(TransactionCase):
     def test_newest_first_and_bounded_per_run(self):
         self.set_params(ai_max_per_run="3", ai_batch_size="2")
         _lead_id, ids = self.make_notes(*(f"note {i} label=positive" for i in range(5)))
-        self.run_cron()
+        with patch.object(self.registry["ir.cron"], "_notify_progress") as progress:
+            self.run_cron()
+        # Odoo's progress API: pending notes left, so the job is run again at once
+        progress.assert_called_once_with(done=3, remaining=2)
         state = self.state(ids)
         self.assertEqual([state[i]["source"] for i in ids], [None, None, "ai", "ai", "ai"])
         self.run_cron()
@@ -232,9 +235,13 @@ class TestAiClassify(TransactionCase):
             lambda note, count: ("status", 500) if count <= 2 else by_keyword(note, count)
         )
         _lead_id, ids = self.make_notes("label=partial")
-        with self.assertLogs(AI_LOGGER, "WARNING"):
+        with (
+            self.assertLogs(AI_LOGGER, "WARNING"),
+            patch.object(self.registry["ir.cron"], "_notify_progress") as progress,
+        ):
             self.run_cron()
         self.assertPending(self.state(ids)[ids[0]], attempts=1, error="HTTP 500")
+        progress.assert_called_once_with(done=1, remaining=0)  # failures wait for the next run
         # the SDK's own retries (max_retries) absorb the next 500 within one run
         self.set_params(ai_max_retries="1")
         with patch("openai._base_client.BaseClient._calculate_retry_timeout", return_value=0):
