@@ -44,6 +44,18 @@ class LeadFlowLog(models.Model):
     # Frozen at logging time so that reports keep the team/company the work was done for.
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
     company_id = fields.Many2one("res.company", index=True)
+    # AI classification state (see lead_flow_log_ai.py).
+    ai_attempts = fields.Integer(
+        "AI attempts", readonly=True, copy=False, help="Requests made to classify this note."
+    )
+    ai_error = fields.Char("AI error", readonly=True, copy=False)
+    ai_classified_at = fields.Datetime("AI classified on", readonly=True, copy=False)
+    ai_lease_until = fields.Datetime(
+        "AI claimed until",
+        readonly=True,
+        copy=False,
+        help="A classification run is working on this note until then.",
+    )
 
     @api.constrains("body", "origin")
     def _check_manual_body(self):

@@ -1,11 +1,17 @@
+from dataclasses import replace
 from urllib.parse import urlparse
 
+import openai
+
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
+
+from .lead_flow_ai_client import AiConfig, InvalidAnswer, classify_note
 
 RESERVE_GROUPS_KEY = "lead_flow.reserve_group_ids"
 QUEUE_FIELDS_KEY = "lead_flow.queue_fields"
+ONLY_TEXT_KEY = "lead_flow.ai_send_only_text"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -53,10 +59,33 @@ class ResConfigSettings(models.TransientModel):
         help="Leave empty for OpenAI; otherwise the base URL of any OpenAI-compatible server, "
         "e.g. http://localhost:8000/v1",
     )
+    lead_flow_ai_max_per_run = fields.Integer(
+        "AI notes per run",
+        config_parameter="lead_flow.ai_max_per_run",
+        default=200,
+        help="At most this many notes are classified by one run of the scheduled job.",
+    )
+    lead_flow_ai_timeout = fields.Integer(
+        "AI request timeout (seconds)", config_parameter="lead_flow.ai_timeout", default=30
+    )
+    lead_flow_ai_concurrency = fields.Integer(
+        "AI parallel requests",
+        config_parameter="lead_flow.ai_concurrency",
+        default=4,
+        help="How many requests the job sends at the same time.",
+    )
+    lead_flow_ai_send_only_text = fields.Boolean(
+        "Send only the note text",
+        default=True,
+        help="When set, the AI receives the note text only: no customer name, e-mail or phone.",
+    )
 
     @api.model
     def get_values(self):
         res = super().get_values()
+        res["lead_flow_ai_send_only_text"] = (
+            self.env["ir.config_parameter"].sudo().get_param(ONLY_TEXT_KEY, "True") != "False"
+        )
         raw = self.env["ir.config_parameter"].sudo().get_param(RESERVE_GROUPS_KEY, "")
         ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
         groups = self.env["res.groups"].sudo().browse(ids).exists()
@@ -83,6 +112,10 @@ class ResConfigSettings(models.TransientModel):
         if ICP.get_param(QUEUE_FIELDS_KEY, "") != fields_param:
             ICP.set_param(QUEUE_FIELDS_KEY, fields_param)
             self.env.registry.clear_cache("templates")  # the queue list view shows them
+        # Stored explicitly as "True"/"False": an absent key means "on" (the default).
+        self.env["ir.config_parameter"].sudo().set_param(
+            ONLY_TEXT_KEY, str(bool(self.lead_flow_ai_send_only_text))
+        )
         return res
 
     def _lead_flow_check_values(self):
@@ -91,6 +124,20 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("The reservation expiry cannot be negative (0 = never).")
                 )
+            for field, low, high in (
+                ("lead_flow_ai_max_per_run", 1, 1_000_000),
+                ("lead_flow_ai_timeout", 1, 600),
+                ("lead_flow_ai_concurrency", 1, 32),
+            ):
+                if not low <= settings[field] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            '"%(setting)s" must be between %(low)s and %(high)s.',
+                            setting=settings._fields[field].get_description(self.env)["string"],
+                            low=low,
+                            high=high,
+                        )
+                    )
             url = (settings.lead_flow_ai_base_url or "").strip()
             if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
                 raise ValidationError(
@@ -107,3 +154,69 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(
                 self.env._("The queue scope is not a valid filter on leads: %s", error)
             ) from error
+
+    def action_lead_flow_ai_test_connection(self):
+        """Send one tiny classification request with the values shown in the form."""
+        self.ensure_one()
+        self._lead_flow_check_values()
+        config = AiConfig.from_env(self.env)
+        config = replace(
+            config,
+            api_key=(self.lead_flow_ai_api_key or config.api_key or "").strip(),
+            model=(self.lead_flow_ai_model or config.model).strip(),
+            base_url=(self.lead_flow_ai_base_url or "").strip(),
+            timeout=self.lead_flow_ai_timeout or config.timeout,
+            max_retries=0,
+        )
+        if not config.api_key:
+            raise UserError(self.env._("Enter an AI API key first."))
+        endpoint = config.base_url or "OpenAI"
+        client = config.make_client()
+        try:
+            label = classify_note(client, config, "Test call: the customer agreed to a demo.")
+        except openai.AuthenticationError as exc:
+            raise UserError(
+                self.env._("%(endpoint)s refused the API key.", endpoint=endpoint)
+            ) from exc
+        except openai.NotFoundError as exc:
+            raise UserError(
+                self.env._(
+                    '%(endpoint)s does not know the model "%(model)s" (or the URL is wrong).',
+                    endpoint=endpoint,
+                    model=config.model,
+                )
+            ) from exc
+        except openai.APITimeoutError as exc:
+            raise UserError(
+                self.env._(
+                    "%(endpoint)s did not answer within %(seconds)s seconds.",
+                    endpoint=endpoint,
+                    seconds=config.timeout,
+                )
+            ) from exc
+        except openai.APIConnectionError as exc:
+            raise UserError(self.env._("Could not reach %(endpoint)s.", endpoint=endpoint)) from exc
+        except (openai.OpenAIError, InvalidAnswer) as exc:
+            raise UserError(
+                self.env._(
+                    "%(endpoint)s answered, but not as expected: %(error)s",
+                    endpoint=endpoint,
+                    error=str(exc)[:300],
+                )
+            ) from exc
+        finally:
+            client.close()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("AI connection works"),
+                "message": self.env._(
+                    '%(endpoint)s answered with the model "%(model)s" (test label: %(label)s).',
+                    endpoint=endpoint,
+                    model=config.model,
+                    label=label,
+                ),
+                "type": "success",
+            },
+        }
