@@ -8,3 +8,8 @@ from . import test_note_wizard
 from . import test_uninstall
 from . import test_queue
 from . import test_queue_concurrency
+from . import test_undo
+from . import test_history_auto
+from . import test_history_activity
+from . import test_history_permissions
+from . import test_history_archive
