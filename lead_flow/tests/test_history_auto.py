@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common_history import HistoryCase
@@ -121,3 +122,13 @@ class TestHistoryAutomatic(HistoryCase):
                 "origin": "automatic",
             }
         )
+
+    def test_operators_cannot_create_automatic_entries(self):
+        with self.assertRefused(AccessError, "Automatic entries"):
+            self.env["lead.flow.log"].with_user(self.manager).create(
+                {
+                    "lead_id": self.lead.id,
+                    "type_id": self.env.ref("lead_flow.log_type_auto_stage").id,
+                    "origin": "automatic",
+                }
+            )
