@@ -14,6 +14,8 @@
         "security/ir.model.access.csv",
         "data/mail_message_subtype_data.xml",
         "data/lead_flow_log_type_data.xml",
+        "data/lead_flow_log_type_auto_data.xml",
+        "data/ir_config_parameter_history_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
         "views/lead_flow_log_type_views.xml",
@@ -28,6 +30,8 @@
         "report/lead_flow_report_views.xml",
         "report/lead_flow_lead_day_report_views.xml",
         "views/lead_flow_dashboard_views.xml",
+        "wizard/lead_flow_log_activity_wizard_views.xml",
+        "views/crm_lead_history_views.xml",
         "views/lead_flow_menus.xml",
     ],
     "demo": [

@@ -8,3 +8,11 @@ from . import crm_lead_queue
 from . import crm_lead_demo
 from . import lead_flow_dashboard
 from . import res_config_settings
+from . import crm_team
+from . import lead_flow_log_undo
+from . import lead_flow_log_auto
+from . import crm_lead_history
+from . import ir_attachment
+from . import mail_activity
+from . import mail_thread
+from . import res_config_settings_history

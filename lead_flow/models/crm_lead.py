@@ -179,12 +179,16 @@ class CrmLead(models.Model):
                 raise ValidationError(
                     self.env._("That activity type is archived or no longer exists.")
                 )
+            if log_type.automatic:
+                raise ValidationError(
+                    self.env._("%s entries are logged automatically.", log_type.name)
+                )
         else:
             log_type = self.env.ref("lead_flow.log_type_call")
         return text, template, outcome, log_type
 
     def lead_flow_log_note(
-        self, body, template_id=False, outcome=False, close=False, type_id=False
+        self, body, template_id=False, outcome=False, close=False, type_id=False, partner_ids=False
     ):
         """Log an operator note on this lead; return the id of the new ``lead.flow.log``.
 
@@ -192,7 +196,7 @@ class CrmLead(models.Model):
         predefined note's tags to the lead (a normal write, so automation rules on tags
         fire), reserves the lead when the caller's role reserves, and moves the Lead Flow
         status forward. Everything happens in the caller's transaction: on any error
-        nothing is written.
+        nothing is written. ``partner_ids`` (tagged users' partners) get an inbox notification.
         """
         self.ensure_one()
         self._lead_flow_check_operator()
@@ -211,6 +215,7 @@ class CrmLead(models.Model):
             author_id=author.id,
             # Internal notes are never e-mailed: operators without an address can log too.
             email_from=author.email_formatted or author.name,
+            partner_ids=[int(pid) for pid in partner_ids or []],
         )
         now = fields.Datetime.now()
         log = self.env["lead.flow.log"].create(

@@ -69,6 +69,7 @@ class LeadFlowDashboard(models.Model):
         return [
             ("user_id", "=", self.env.uid),
             ("undone", "!=", True),
+            ("origin", "=", "manual"),
             ("date", ">=", start.replace(tzinfo=None)),
         ]
 

@@ -24,6 +24,16 @@ class LeadFlowLogType(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     category = fields.Selection(CATEGORIES, required=True, default="note")
+    automatic = fields.Boolean(
+        help="Logged by the system (stage change, e-mail, ...): no tile, no manual logging."
+    )
+    team_purpose = fields.Selection(
+        [("both", "All teams"), ("buying", "Buying teams"), ("selling", "Selling teams")],
+        string="Shown for",
+        default="both",
+        required=True,
+        help="Limit the tile to leads of sales teams with this purpose.",
+    )
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "Another activity type already uses this code."),

@@ -27,7 +27,7 @@ LOCAL_DATE = """((l.date AT TIME ZONE 'UTC')
 
 
 class LeadFlowReport(models.Model):
-    """Lead Flow analysis: one row per log entry that was not undone.
+    """Lead Flow analysis: one row per operator log entry that was not undone.
 
     A plain SQL view over ``lead_flow_log``; the timezone joins are LEFT JOINs on primary
     keys, so PostgreSQL drops them when neither ``hour`` nor ``weekday`` is asked for, and
@@ -114,8 +114,9 @@ class LeadFlowReport(models.Model):
         """
 
     def _where(self):
-        # Same predicate as the partial index below, so the planner can use it.
-        return "WHERE l.undone IS NOT TRUE"
+        # Operators' entries only (automatic ones record what happened to the lead, not
+        # work done); same predicate as the partial index below, so the planner uses it.
+        return "WHERE l.undone IS NOT TRUE AND l.origin = 'manual'"
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -123,10 +124,10 @@ class LeadFlowReport(models.Model):
         # index-only scan (no heap access) over the non-undone entries of the range.
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS lead_flow_log_report_idx
+            CREATE INDEX IF NOT EXISTS lead_flow_log_report_manual_idx
                 ON lead_flow_log (date, user_id, outcome)
                 INCLUDE (closes_lead, lead_id, team_id, type_id, company_id)
-                WHERE undone IS NOT TRUE
+                WHERE undone IS NOT TRUE AND origin = 'manual'
             """
         )
         self.env.cr.execute(

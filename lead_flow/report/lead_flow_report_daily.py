@@ -14,7 +14,7 @@ def _upsert(source, sign):
         SELECT date_trunc('day', s.date), s.user_id, s.team_id, s.type_id, s.company_id,
                s.outcome, {sign} count(*), {sign} count(*) FILTER (WHERE s.closes_lead)
           FROM {source} s
-         WHERE s.undone IS NOT TRUE AND s.date IS NOT NULL
+         WHERE s.undone IS NOT TRUE AND s.origin = 'manual' AND s.date IS NOT NULL
          GROUP BY 1, 2, 3, 4, 5, 6
         ON CONFLICT {CONFLICT} DO UPDATE
            SET call_count = r.call_count + EXCLUDED.call_count,

@@ -1,2 +1,3 @@
 from . import lead_flow_note_wizard
 from . import lead_flow_reassign_wizard
+from . import lead_flow_log_activity_wizard

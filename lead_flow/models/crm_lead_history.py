@@ -1,0 +1,172 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+ARCHIVE_PREFIX_KEY = "lead_flow.archive_alias_prefix"
+ARCHIVE_PREFIX_DEFAULT = "lead-archive"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+
+    # Tracked so that tag changes reach the chatter, and from there the history.
+    tag_ids = fields.Many2many(tracking=True)
+    lead_flow_reference = fields.Char(
+        "Reference", compute="_compute_lead_flow_reference", help="Lead number (its id)."
+    )
+    lead_flow_archive_email = fields.Char(
+        "Archive address",
+        compute="_compute_lead_flow_archive_email",
+        help="Forward any e-mail to this address to file it in this lead's history.",
+    )
+    lead_flow_tiles = fields.Html(
+        "Log activity", compute="_compute_lead_flow_tiles", sanitize=False
+    )
+
+    def _compute_lead_flow_reference(self):
+        for lead in self:
+            lead.lead_flow_reference = str(lead.id) if lead.id else False
+
+    @api.model
+    def _lead_flow_archive_prefix(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+        return (ICP.get_param(ARCHIVE_PREFIX_KEY) or ARCHIVE_PREFIX_DEFAULT).strip().lower()
+
+    def _compute_lead_flow_archive_email(self):
+        prefix = self._lead_flow_archive_prefix()
+        for lead in self:
+            domain = (lead.company_id or self.env.company).alias_domain_id.name
+            lead.lead_flow_archive_email = (
+                f"{prefix}+{lead.id}@{domain}" if lead.id and domain else False
+            )
+
+    # ------------------------------------------------------------------
+    # Log activity tiles
+    # ------------------------------------------------------------------
+    def _lead_flow_tile_types(self):
+        """Manual activity types offered on this lead (team purpose respected)."""
+        self.ensure_one()
+        domain = [("automatic", "=", False)]
+        purpose = self.team_id.lead_flow_purpose
+        if purpose:
+            domain.append(("team_purpose", "in", ["both", purpose]))
+        return self.env["lead.flow.log.type"].search(domain)
+
+    def lead_flow_activity_counts(self):
+        """{type code: number of non-undone entries} for each tile of this lead."""
+        self.ensure_one()
+        types = self._lead_flow_tile_types()
+        counts = dict(
+            self.env["lead.flow.log"]._read_group(
+                [("lead_id", "=", self.id), ("undone", "=", False), ("type_id", "in", types.ids)],
+                ["type_id"],
+                ["__count"],
+            )
+        )
+        return {log_type.code: counts.get(log_type, 0) for log_type in types}
+
+    @api.depends("lead_flow_log_ids.undone", "team_id")
+    def _compute_lead_flow_tiles(self):
+        for lead in self:
+            if not lead.id:
+                lead.lead_flow_tiles = False
+                continue
+            counts = lead.lead_flow_activity_counts()
+            tiles = Markup("").join(
+                Markup(
+                    '<span class="badge rounded-pill text-bg-light border me-2 mb-1 p-2">'
+                    '<i class="fa %s me-1"/>%s <b>%s</b></span>'
+                )
+                % (log_type.icon or "fa-comment", log_type.name, counts.get(log_type.code, 0))
+                for log_type in lead._lead_flow_tile_types()
+            )
+            lead.lead_flow_tiles = Markup('<div class="d-flex flex-wrap">%s</div>') % tiles
+
+    # ------------------------------------------------------------------
+    # Automatic entries from the chatter
+    # ------------------------------------------------------------------
+    def _message_create(self, values_list):
+        messages = super()._message_create(values_list)
+        lead_messages = messages.filtered(lambda m: m.model == "crm.lead" and m.res_id)
+        if lead_messages and not self.env.context.get("lead_flow_no_auto_log"):
+            self.env["lead.flow.log"]._lead_flow_log_messages(lead_messages)
+        return messages
+
+    @api.model
+    def _lead_flow_log_attachments(self, attachments, removed=False):
+        """One automatic document entry per attachment added to / removed from a lead."""
+        Log = self.env["lead.flow.log"]
+        for attachment in attachments:
+            lead = self.browse(attachment.res_id).exists()
+            if not lead:
+                continue
+            if removed:
+                body = self.env._("Document removed: %s", attachment.name)
+            else:
+                body = self.env._("Document added: %s", attachment.name)
+            Log._lead_flow_create_automatic(
+                lead, "attachment", body, attachment_id=False if removed else attachment.id
+            )
+
+    def lead_flow_history_summary(self):
+        """Plain values of the History tab (for RPC clients and the origins list)."""
+        self.ensure_one()
+        return {
+            "reference": self.lead_flow_reference,
+            "assignee": self.user_id.name or False,
+            "language": self.lang_id.name or False,
+            "stage": self.stage_id.name or False,
+            "source": self.source_id.name or False,
+            "campaign": self.campaign_id.name or False,
+            "created_at": fields.Datetime.to_string(self.create_date),
+        }
+
+    def action_lead_flow_done_activities(self):
+        """Done activities of this lead (Odoo keeps them archived) with a Reopen button."""
+        self.ensure_one()
+        view = self.env.ref("lead_flow.mail_activity_view_list_lead_flow_done")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Done activities"),
+            "res_model": "mail.activity",
+            "view_mode": "list",
+            "views": [(view.id, "list")],
+            "domain": [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "=", self.id),
+                ("active", "=", False),
+            ],
+            "context": {"active_test": False},
+        }
+
+    def _lead_flow_recompute_last_contact(self):
+        """Last contact / outcome follow the latest remaining manual entry."""
+        for lead in self.sudo():
+            latest = (
+                self.env["lead.flow.log"]
+                .sudo()
+                .search(
+                    [("lead_id", "=", lead.id), ("origin", "=", "manual"), ("undone", "=", False)],
+                    order="date desc, id desc",
+                    limit=1,
+                )
+            )
+            lead.write(
+                {
+                    "lead_flow_last_contact_at": latest.date or False,
+                    "lead_flow_outcome": latest.outcome or False,
+                }
+            )
+
+    @api.model
+    def _lead_flow_user_allowed(self, key):
+        """Whether the current user belongs to a group listed in setting ``key``."""
+        if self.env.su or self.env.user.has_group("base.group_system"):
+            return True
+        raw = self.env["ir.config_parameter"].sudo().get_param(key, "")
+        group_ids = {int(x) for x in raw.split(",") if x.strip().isdigit()}
+        return bool(group_ids & set(self.env.user.groups_id.ids))

@@ -1,0 +1,83 @@
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+
+MANAGER_GROUP = "lead_flow.group_lead_flow_manager"
+DELETE_DOCUMENT_KEY = "lead_flow.delete_document_group_ids"
+
+
+class LeadFlowLog(models.Model):
+    _inherit = "lead.flow.log"  # pylint: disable=consider-merging-classes-inherited
+
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="Document", ondelete="set null", readonly=True
+    )
+
+    def action_undo(self):
+        """Mark these manual entries undone (author or Lead Flow manager only).
+
+        Undone entries stay in the history; the lead's chatter says who undid what and
+        when, and the lead's last contact / outcome follow the remaining entries.
+        """
+        is_manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        for entry in self:
+            if entry.origin != "manual":
+                raise UserError(
+                    self.env._(
+                        "Automatic entries record what happened to the lead and cannot be "
+                        "undone (%(type)s on %(lead)s).",
+                        type=entry.type_id.name,
+                        lead=entry.lead_id.display_name,
+                    )
+                )
+            if entry.undone:
+                raise UserError(
+                    self.env._(
+                        "This entry was already undone by %(user)s on %(date)s.",
+                        user=entry.undone_by_id.name,
+                        date=entry.undone_at,
+                    )
+                )
+            if entry.user_id != self.env.user and not is_manager:
+                raise AccessError(
+                    self.env._(
+                        "Only %(author)s or a Lead Flow manager can undo this entry.",
+                        author=entry.user_id.name,
+                    )
+                )
+        now = fields.Datetime.now()
+        self.sudo().write({"undone": True, "undone_by_id": self.env.uid, "undone_at": now})
+        for entry in self:
+            entry.lead_id.sudo().message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "%(user)s undid the %(type)s entry of %(author)s from %(date)s: %(body)s",
+                    user=self.env.user.name,
+                    type=entry.type_id.name,
+                    author=entry.user_id.name,
+                    date=fields.Datetime.to_string(entry.date),
+                    body=entry.body or "",
+                ),
+                subtype_xmlid="mail.mt_note",
+                message_type="notification",
+                author_id=self.env.user.partner_id.id,
+            )
+        self.lead_id._lead_flow_recompute_last_contact()
+        return True
+
+    def action_delete_document(self):
+        """Delete the documents of these entries (permission set in Settings).
+
+        The file is removed; the removal itself is logged as an automatic entry with who
+        and when.
+        """
+        if not self.env["crm.lead"]._lead_flow_user_allowed(DELETE_DOCUMENT_KEY):
+            raise AccessError(
+                self.env._("You are not allowed to delete documents from the lead history.")
+            )
+        attachments = self.sudo().attachment_id
+        if not attachments:
+            raise UserError(self.env._("There is no document left to delete."))
+        attachments.unlink()
+        return True
