@@ -137,6 +137,14 @@ class Bench:
             lead_id, failed = self._naive_once(uid)
             out.append((lead_id, time.perf_counter() - start, failed))
 
+    @staticmethod
+    def _naive_domain(Lead):
+        """ "The first free lead" as written without the claim's tuning: open, in scope,
+        not reserved or reserved long ago (expired)."""
+        free = ["|", ("lead_flow_reserved_user_id", "=", False)]
+        free.append(("lead_flow_reserved_at", "<", Lead._lead_flow_reservation_cutoff()))
+        return Lead._lead_flow_open_domain() + free + Lead._lead_flow_queue_scope_domain()
+
     def _naive_once(self, uid):
         """Search the first free lead, write the reservation; on a serialization failure
         retry the whole request as odoo.service.model.retrying does (5 tries, backoff)."""
@@ -144,11 +152,7 @@ class Bench:
             try:
                 with self.request_as(uid) as env:
                     Lead = env["crm.lead"]
-                    lead = Lead.search(
-                        Lead._lead_flow_queue_domain(include_mine=False),
-                        order=self.queue_order,
-                        limit=1,
-                    )
+                    lead = Lead.search(self._naive_domain(Lead), order=self.queue_order, limit=1)
                     lead.write(
                         {
                             "lead_flow_reserved_user_id": uid,
