@@ -133,6 +133,14 @@ class CrmLead(models.Model):
         for lead in self:
             lead.lead_flow_last_note = notes.get(lead.id, False)
 
+    @api.model
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        # Never contacted counts as the oldest contact, whoever sorts: the web client drops
+        # "nulls first" from a view's default_order and PostgreSQL puts NULLs last on ASC.
+        if field_name == "lead_flow_last_contact_at" and not nulls.code:
+            nulls = SQL("NULLS LAST" if direction.code == "DESC" else "NULLS FIRST")
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
     # ------------------------------------------------------------------
     # Next lead
     # ------------------------------------------------------------------

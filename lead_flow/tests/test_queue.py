@@ -74,6 +74,20 @@ class TestQueue(LeadFlowCase):
     def test_queue_lists_never_contacted_first_then_oldest_contact(self):
         self.assertEqual(list(self.queue(self.operator)), self.queue_order)
 
+    def test_order_as_the_web_client_sends_it(self):
+        # The web client drops "nulls first" from the list's default_order.
+        client_order = "lead_flow_last_contact_at ASC, priority DESC, create_date ASC, id ASC"
+        result = (
+            self.env["crm.lead"]
+            .with_user(self.operator)
+            .web_search_read(
+                [("lead_flow_in_queue", "=", True)], {"name": {}}, order=client_order, limit=80
+            )
+        )
+        self.assertEqual(
+            [r["id"] for r in result["records"]], [lead.id for lead in self.queue_order]
+        )
+
     def test_holder_still_sees_the_lead_others_do_not(self):
         self.assertIn(self.taken, self.queue(self.operator_2))
         self.assertNotIn(self.taken, self.queue(self.operator))
