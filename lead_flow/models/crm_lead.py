@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import plaintext2html
 
+from .config_param import get_id_list
 from .lead_flow_log import OUTCOMES
 
 LEAD_FLOW_STATES = [("none", "None"), ("in_progress", "In progress"), ("done", "Completed")]
@@ -62,9 +63,12 @@ class CrmLead(models.Model):
     @api.model
     def _lead_flow_user_reserves(self):
         """Whether a first note by the current user reserves the lead (Settings > roles)."""
-        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.reserve_group_ids", "")
-        group_ids = {int(x) for x in raw.split(",") if x.strip().isdigit()}
-        return bool(group_ids & set(self.env.user.groups_id.ids))
+        return self._lead_flow_user_in_setting_groups("lead_flow.reserve_group_ids")
+
+    @api.model
+    def _lead_flow_user_in_setting_groups(self, key):
+        """Whether the current user belongs to one of the groups listed in setting ``key``."""
+        return bool(set(get_id_list(self.env, key)) & set(self.env.user.groups_id.ids))
 
     @api.model
     def _lead_flow_check_operator(self):

@@ -167,6 +167,4 @@ class CrmLead(models.Model):
         """Whether the current user belongs to a group listed in setting ``key``."""
         if self.env.su or self.env.user.has_group("base.group_system"):
             return True
-        raw = self.env["ir.config_parameter"].sudo().get_param(key, "")
-        group_ids = {int(x) for x in raw.split(",") if x.strip().isdigit()}
-        return bool(group_ids & set(self.env.user.groups_id.ids))
+        return self._lead_flow_user_in_setting_groups(key)

@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from .config_param import get_id_list, set_id_list
 from .lead_flow_ai_client import AiConfig, InvalidAnswer, classify_note
 
 RESERVE_GROUPS_KEY = "lead_flow.reserve_group_ids"
@@ -81,15 +82,19 @@ class ResConfigSettings(models.TransientModel):
     )
 
     @api.model
+    def _lead_flow_id_list_settings(self):
+        """Many2many settings stored as id lists: {field name: parameter key}."""
+        return {"lead_flow_reserve_group_ids": RESERVE_GROUPS_KEY}
+
+    @api.model
     def get_values(self):
         res = super().get_values()
         res["lead_flow_ai_send_only_text"] = (
             self.env["ir.config_parameter"].sudo().get_param(ONLY_TEXT_KEY, "True") != "False"
         )
-        raw = self.env["ir.config_parameter"].sudo().get_param(RESERVE_GROUPS_KEY, "")
-        ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
-        groups = self.env["res.groups"].sudo().browse(ids).exists()
-        res["lead_flow_reserve_group_ids"] = [Command.set(groups.ids)]
+        for fname, key in self._lead_flow_id_list_settings().items():
+            comodel = self.env[self._fields[fname].comodel_name].sudo()
+            res[fname] = [Command.set(comodel.browse(get_id_list(self.env, key)).exists().ids)]
         names = (self.env["ir.config_parameter"].sudo().get_param(QUEUE_FIELDS_KEY) or "").split(
             ","
         )
@@ -105,9 +110,8 @@ class ResConfigSettings(models.TransientModel):
         self._lead_flow_check_values()
         res = super().set_values()
         ICP = self.env["ir.config_parameter"].sudo()
-        ICP.set_param(
-            RESERVE_GROUPS_KEY, ",".join(str(gid) for gid in self.lead_flow_reserve_group_ids.ids)
-        )
+        for fname, key in self._lead_flow_id_list_settings().items():
+            set_id_list(self.env, key, self[fname].ids)
         fields_param = ",".join(self.lead_flow_queue_field_ids.mapped("name"))
         if ICP.get_param(QUEUE_FIELDS_KEY, "") != fields_param:
             ICP.set_param(QUEUE_FIELDS_KEY, fields_param)

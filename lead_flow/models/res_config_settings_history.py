@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 from .lead_flow_log_undo import DELETE_DOCUMENT_KEY
 from .mail_activity import REOPEN_ACTIVITY_KEY
@@ -27,18 +27,5 @@ class ResConfigSettings(models.TransientModel):
     )
 
     @api.model
-    def get_values(self):
-        res = super().get_values()
-        ICP = self.env["ir.config_parameter"].sudo()
-        for fname, key in HISTORY_GROUP_SETTINGS.items():
-            raw = ICP.get_param(key, "")
-            ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
-            res[fname] = [Command.set(self.env["res.groups"].sudo().browse(ids).exists().ids)]
-        return res
-
-    def set_values(self):
-        res = super().set_values()
-        ICP = self.env["ir.config_parameter"].sudo()
-        for fname, key in HISTORY_GROUP_SETTINGS.items():
-            ICP.set_param(key, ",".join(str(gid) for gid in self[fname].ids))
-        return res
+    def _lead_flow_id_list_settings(self):
+        return {**super()._lead_flow_id_list_settings(), **HISTORY_GROUP_SETTINGS}

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.addons.lead_flow.models.config_param import get_id_list
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -10,8 +11,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_queue_mailing_list_ids(self):
-        raw = self.env["ir.config_parameter"].sudo().get_param(LISTS_KEY) or ""
-        return [int(x) for x in raw.split(",") if x.strip().isdigit()]
+        return get_id_list(self.env, LISTS_KEY)
 
     @api.model
     def _lead_flow_queue_scope_domain(self):

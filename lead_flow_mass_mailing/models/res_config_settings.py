@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 from .crm_lead import LISTS_KEY
 
@@ -15,16 +15,8 @@ class ResConfigSettings(models.TransientModel):
     )
 
     @api.model
-    def get_values(self):
-        res = super().get_values()
-        list_ids = self.env["crm.lead"]._lead_flow_queue_mailing_list_ids()
-        lists = self.env["mailing.list"].sudo().browse(list_ids).exists()
-        res["lead_flow_queue_mailing_list_ids"] = [Command.set(lists.ids)]
-        return res
-
-    def set_values(self):
-        res = super().set_values()
-        self.env["ir.config_parameter"].sudo().set_param(
-            LISTS_KEY, ",".join(str(i) for i in self.lead_flow_queue_mailing_list_ids.ids)
-        )
-        return res
+    def _lead_flow_id_list_settings(self):
+        return {
+            **super()._lead_flow_id_list_settings(),
+            "lead_flow_queue_mailing_list_ids": LISTS_KEY,
+        }
