@@ -59,7 +59,10 @@ class CrmLead(models.Model):
     def lead_flow_activity_counts(self):
         """{type code: number of non-undone entries} for each tile of this lead."""
         self.ensure_one()
-        types = self._lead_flow_tile_types()
+        return self._lead_flow_counts_by_code(self._lead_flow_tile_types())
+
+    def _lead_flow_counts_by_code(self, types):
+        self.ensure_one()
         counts = dict(
             self.env["lead.flow.log"]._read_group(
                 [("lead_id", "=", self.id), ("undone", "=", False), ("type_id", "in", types.ids)],
@@ -75,14 +78,15 @@ class CrmLead(models.Model):
             if not lead.id:
                 lead.lead_flow_tiles = False
                 continue
-            counts = lead.lead_flow_activity_counts()
+            types = lead._lead_flow_tile_types()
+            counts = lead._lead_flow_counts_by_code(types)
             tiles = Markup("").join(
                 Markup(
                     '<span class="badge rounded-pill text-bg-light border me-2 mb-1 p-2">'
                     '<i class="fa %s me-1"/>%s <b>%s</b></span>'
                 )
                 % (log_type.icon or "fa-comment", log_type.name, counts.get(log_type.code, 0))
-                for log_type in lead._lead_flow_tile_types()
+                for log_type in types
             )
             lead.lead_flow_tiles = Markup('<div class="d-flex flex-wrap">%s</div>') % tiles
 
@@ -99,18 +103,17 @@ class CrmLead(models.Model):
     @api.model
     def _lead_flow_log_attachments(self, attachments, removed=False):
         """One automatic document entry per attachment added to / removed from a lead."""
-        Log = self.env["lead.flow.log"]
-        for attachment in attachments:
-            lead = self.browse(attachment.res_id).exists()
-            if not lead:
-                continue
+        leads = self.browse(set(attachments.mapped("res_id"))).exists()
+        lead_by_id = {lead.id: lead for lead in leads}
+        entries = []
+        for attachment in attachments.filtered(lambda a: a.res_id in lead_by_id):
             if removed:
                 body = self.env._("Document removed: %s", attachment.name)
             else:
                 body = self.env._("Document added: %s", attachment.name)
-            Log._lead_flow_create_automatic(
-                lead, "attachment", body, attachment_id=False if removed else attachment.id
-            )
+            attachment_id = False if removed else attachment.id
+            entries.append((lead_by_id[attachment.res_id], "attachment", body, None, attachment_id))
+        self.env["lead.flow.log"]._lead_flow_create_automatic(entries)
 
     def lead_flow_history_summary(self):
         """Plain values of the History tab (for RPC clients and the origins list)."""

@@ -21,24 +21,27 @@ class LeadFlowLog(models.Model):
         return super().create(vals_list)
 
     @api.model
-    def _lead_flow_create_automatic(self, lead, code, body, message=None, attachment_id=False):
-        """Create one automatic entry (sudo: operators cannot create them directly)."""
-        log_type = self.env["lead.flow.log.type"].sudo().with_context(active_test=False)
-        log_type = log_type.search([("code", "=", code)], limit=1)
-        if not log_type:
-            return self.browse()
-        user = self.env.user
-        author_users = message.author_id.user_ids if message else False
-        if author_users:
-            user = author_users[0]
-        return (
-            self.sudo()
-            .create(
+    def _lead_flow_create_automatic(self, entries):
+        """Create automatic entries in one batch (sudo: operators cannot create them).
+
+        ``entries``: iterable of (lead, code, body, message or None, attachment id or False).
+        """
+        entries = list(entries)
+        codes = {code for _lead, code, _body, _message, _att in entries}
+        log_types = self.env["lead.flow.log.type"].sudo().with_context(active_test=False)
+        type_by_code = {t.code: t for t in log_types.search([("code", "in", list(codes))])}
+        vals_list = []
+        for lead, code, body, message, attachment_id in entries:
+            if code not in type_by_code:
+                continue
+            author_users = message.author_id.user_ids if message else False
+            user = author_users[0] if author_users else self.env.user
+            vals_list.append(
                 {
                     "lead_id": lead.id,
                     "user_id": user.id,
                     "date": fields.Datetime.now(),
-                    "type_id": log_type.id,
+                    "type_id": type_by_code[code].id,
                     "body": body or False,
                     "origin": "automatic",
                     "message_id": message.id if message else False,
@@ -47,8 +50,7 @@ class LeadFlowLog(models.Model):
                     "company_id": lead.company_id.id,
                 }
             )
-            .sudo(False)
-        )
+        return self.sudo().create(vals_list).sudo(False)
 
     @api.model
     def _lead_flow_message_kinds(self, message):
@@ -90,10 +92,12 @@ class LeadFlowLog(models.Model):
 
     @api.model
     def _lead_flow_log_messages(self, messages):
+        messages = messages.sudo()
         leads = self.env["crm.lead"].sudo().browse(set(messages.mapped("res_id"))).exists()
-        for message in messages.sudo():
-            lead = leads.filtered(lambda lead, msg=message: lead.id == msg.res_id)
-            if not lead:
-                continue
-            for code, body in self._lead_flow_message_kinds(message):
-                self._lead_flow_create_automatic(lead, code, body, message=message)
+        lead_by_id = {lead.id: lead for lead in leads}
+        self._lead_flow_create_automatic(
+            (lead_by_id[message.res_id], code, body, message, False)
+            for message in messages
+            if message.res_id in lead_by_id
+            for code, body in self._lead_flow_message_kinds(message)
+        )
