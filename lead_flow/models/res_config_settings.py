@@ -6,6 +6,7 @@ import openai
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
+from odoo.tools.translate import LazyTranslate
 
 from .config_param import get_id_list, set_id_list
 from .lead_flow_ai_client import AiConfig, InvalidAnswer, classify_note
@@ -13,6 +14,17 @@ from .lead_flow_ai_client import AiConfig, InvalidAnswer, classify_note
 RESERVE_GROUPS_KEY = "lead_flow.reserve_group_ids"
 QUEUE_FIELDS_KEY = "lead_flow.queue_fields"
 ONLY_TEXT_KEY = "lead_flow.ai_send_only_text"
+_lt = LazyTranslate(__name__)
+# What the user reads when the AI endpoint fails, most specific error first.
+AI_ERROR_MESSAGES = (
+    (openai.AuthenticationError, _lt("%(endpoint)s refused the API key.")),
+    (
+        openai.NotFoundError,
+        _lt('%(endpoint)s does not know the model "%(model)s" (or the URL is wrong).'),
+    ),
+    (openai.APITimeoutError, _lt("%(endpoint)s did not answer within %(seconds)s seconds.")),
+    (openai.APIConnectionError, _lt("Could not reach %(endpoint)s.")),
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -159,6 +171,21 @@ class ResConfigSettings(models.TransientModel):
                 self.env._("The queue scope is not a valid filter on leads: %s", error)
             ) from error
 
+    def _lead_flow_ai_error_message(self, exc, endpoint, config):
+        """The user's words for what went wrong with the AI endpoint."""
+        template = next(
+            (text for kind, text in AI_ERROR_MESSAGES if isinstance(exc, kind)),
+            _lt("%(endpoint)s answered, but not as expected: %(error)s"),
+        )
+        values = {
+            "endpoint": endpoint,
+            "model": config.model,
+            "seconds": config.timeout,
+            "error": str(exc)[:300],
+        }
+        # The terms are _lt() above (extracted for translation); fill them once translated.
+        return self.env._(template) % values  # pylint: disable=translation-not-lazy
+
     def action_lead_flow_ai_test_connection(self):
         """Send one tiny classification request with the values shown in the form."""
         self.ensure_one()
@@ -178,36 +205,8 @@ class ResConfigSettings(models.TransientModel):
         client = config.make_client()
         try:
             label = classify_note(client, config, "Test call: the customer agreed to a demo.")
-        except openai.AuthenticationError as exc:
-            raise UserError(
-                self.env._("%(endpoint)s refused the API key.", endpoint=endpoint)
-            ) from exc
-        except openai.NotFoundError as exc:
-            raise UserError(
-                self.env._(
-                    '%(endpoint)s does not know the model "%(model)s" (or the URL is wrong).',
-                    endpoint=endpoint,
-                    model=config.model,
-                )
-            ) from exc
-        except openai.APITimeoutError as exc:
-            raise UserError(
-                self.env._(
-                    "%(endpoint)s did not answer within %(seconds)s seconds.",
-                    endpoint=endpoint,
-                    seconds=config.timeout,
-                )
-            ) from exc
-        except openai.APIConnectionError as exc:
-            raise UserError(self.env._("Could not reach %(endpoint)s.", endpoint=endpoint)) from exc
         except (openai.OpenAIError, InvalidAnswer) as exc:
-            raise UserError(
-                self.env._(
-                    "%(endpoint)s answered, but not as expected: %(error)s",
-                    endpoint=endpoint,
-                    error=str(exc)[:300],
-                )
-            ) from exc
+            raise UserError(self._lead_flow_ai_error_message(exc, endpoint, config)) from exc
         finally:
             client.close()
         return {
