@@ -34,6 +34,11 @@
         "views/crm_lead_history_views.xml",
         "views/lead_flow_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_flow/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/lead_flow_demo.xml",
     ],

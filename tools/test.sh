@@ -43,6 +43,12 @@ errors=$(grep -cE "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$LOG" || true)
 read -r ran failed < <(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$LOG" \
     | awk '{f += $1 + $3; n += $6} END {print n + 0, f + 0}')
 if [ "$ran" -eq 0 ]; then echo "FAIL: no test ran"; rc=1; fi
+# A skipped test proves nothing: browser tours skip when Chromium or websocket-client is
+# missing, and CI must fail then, not pass quietly.
+skipped=$(grep -E "odoo.addons.lead_flow[a-z_]*.tests.* skipped " "$LOG" || true)
+if [ -n "$skipped" ]; then
+    echo "$skipped"; echo "FAIL: $(echo "$skipped" | wc -l) test(s) skipped"; rc=1
+fi
 if [ "$errors" -gt 0 ] && [ "$rc" -eq 0 ]; then
     echo "FAIL: $errors ERROR lines in the log"; rc=1
 fi
