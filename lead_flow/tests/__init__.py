@@ -17,3 +17,4 @@ from . import test_history_activity
 from . import test_history_permissions
 from . import test_history_archive
 from . import test_uninstall
+from . import test_i18n
