@@ -11,6 +11,7 @@ from .lead_flow_log import OUTCOMES
 
 LEAD_FLOW_STATES = [("none", "None"), ("in_progress", "In progress"), ("done", "Completed")]
 OPERATOR_GROUP = "lead_flow.group_lead_flow_operator"
+TEAM_LEADER_GROUP = "lead_flow.group_lead_flow_team_leader"
 MANAGER_GROUP = "lead_flow.group_lead_flow_manager"
 
 
@@ -75,6 +76,18 @@ class CrmLead(models.Model):
         if not self.env.su and not self.env.user.has_group(OPERATOR_GROUP):
             raise AccessError(self.env._("Only Lead Flow operators can log notes on leads."))
 
+    @api.model
+    def _lead_flow_user_manages_team(self, team):
+        """Whether the current user manages the Lead Flow work of ``team``: a Lead Flow
+        manager, or its team leader (``crm.team.user_id``) in the Team Leader group."""
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return True
+        return bool(
+            team
+            and team.sudo().user_id == self.env.user
+            and self.env.user.has_group(TEAM_LEADER_GROUP)
+        )
+
     # ------------------------------------------------------------------
     # Reservation
     # ------------------------------------------------------------------
@@ -118,15 +131,18 @@ class CrmLead(models.Model):
         return {}
 
     def lead_flow_release(self):
-        """Free the reservation of these leads (holder or manager only)."""
-        is_manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        """Free the reservation of these leads (holder, team leader or manager only)."""
         for lead in self:
             holder = lead.lead_flow_reserved_user_id
-            if holder and holder != self.env.user and not is_manager:
+            if (
+                holder
+                and holder != self.env.user
+                and not self._lead_flow_user_manages_team(lead.team_id)
+            ):
                 raise UserError(
                     self.env._(
-                        "%(lead)s is reserved by %(holder)s: only they or a Lead Flow manager "
-                        "can release it.",
+                        "%(lead)s is reserved by %(holder)s: only they, the leader of its "
+                        "sales team or a Lead Flow manager can release it.",
                         lead=lead.display_name,
                         holder=holder.name,
                     )
@@ -137,9 +153,17 @@ class CrmLead(models.Model):
         return True
 
     def lead_flow_reassign(self, user_id):
-        """Reserve these leads for another operator (managers only)."""
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise UserError(self.env._("Only a Lead Flow manager can reassign reservations."))
+        """Reserve these leads for another operator (team leader of each lead's team or
+        manager only)."""
+        for lead in self:
+            if not self._lead_flow_user_manages_team(lead.team_id):
+                raise UserError(
+                    self.env._(
+                        "Only the leader of its sales team or a Lead Flow manager can "
+                        "reassign the reservation of %(lead)s.",
+                        lead=lead.display_name,
+                    )
+                )
         user = self.env["res.users"].browse(int(user_id)).exists()
         if not user or not user.has_group(OPERATOR_GROUP):
             raise UserError(self.env._("Leads can only be reserved for Lead Flow operators."))

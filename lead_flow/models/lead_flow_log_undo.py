@@ -3,7 +3,6 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-MANAGER_GROUP = "lead_flow.group_lead_flow_manager"
 DELETE_DOCUMENT_KEY = "lead_flow.delete_document_group_ids"
 
 
@@ -15,12 +14,12 @@ class LeadFlowLog(models.Model):
     )
 
     def action_undo(self):
-        """Mark these manual entries undone (author or Lead Flow manager only).
+        """Mark these manual entries undone (author, team leader or Lead Flow manager only).
 
         Undone entries stay in the history; the lead's chatter says who undid what and
         when, and the lead's last contact / outcome follow the remaining entries.
         """
-        is_manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        Lead = self.env["crm.lead"]
         for entry in self:
             if entry.origin != "manual":
                 raise UserError(
@@ -39,10 +38,13 @@ class LeadFlowLog(models.Model):
                         date=entry.undone_at,
                     )
                 )
-            if entry.user_id != self.env.user and not is_manager:
+            if entry.user_id != self.env.user and not Lead._lead_flow_user_manages_team(
+                entry.team_id
+            ):
                 raise AccessError(
                     self.env._(
-                        "Only %(author)s or a Lead Flow manager can undo this entry.",
+                        "Only %(author)s, the leader of the entry's sales team or a Lead Flow "
+                        "manager can undo this entry.",
                         author=entry.user_id.name,
                     )
                 )

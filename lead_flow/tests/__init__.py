@@ -18,3 +18,4 @@ from . import test_history_permissions
 from . import test_history_archive
 from . import test_uninstall
 from . import test_i18n
+from . import test_access_matrix
