@@ -3,7 +3,7 @@ import logging
 from lxml.builder import E
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL, create_index
 from odoo.tools.safe_eval import safe_eval
@@ -62,7 +62,7 @@ class CrmLead(models.Model):
         """Leads that still need work: active (lost ones are archived), not won, not completed."""
         # Won stage ids rather than ("stage_id.is_won", "=", False): a plain NOT IN keeps
         # the claim statement a single-table scan of the queue index.
-        won_stage_ids = self.env["crm.stage"].sudo().search([("is_won", "=", True)]).ids
+        won_stage_ids = list(self.env["crm.stage"]._lead_flow_won_stage_ids())
         return [
             ("active", "=", True),
             ("lead_flow_state", "in", ["none", "in_progress"]),
@@ -157,24 +157,22 @@ class CrmLead(models.Model):
         re-checked and skipped.
         """
         self._lead_flow_check_operator()
-        query = self._search(
-            self._lead_flow_queue_domain(include_mine=False), limit=1, order=QUEUE_ORDER
-        )
         now = fields.Datetime.now()
         statement = SQL(
             """UPDATE crm_lead
                   SET lead_flow_reserved_user_id = %(uid)s, lead_flow_reserved_at = %(now)s,
                       write_uid = %(uid)s, write_date = %(now)s
-                WHERE id = (%(pick)s FOR UPDATE OF %(alias)s SKIP LOCKED)
+                WHERE id = (%(pick)s)
             RETURNING id""",
             uid=self.env.uid,
             now=now,
-            pick=query.select(),
-            alias=SQL.identifier(query.table),
+            pick=self._lead_flow_claim_pick_sql(),
         )
         release = self._lead_flow_release_expired_sql()
         if self.env.registry.in_test_mode():
-            # Browser tests share one connection; isolation cannot be changed there.
+            # Browser tests share one connection; isolation cannot be changed there. The
+            # statement then sees this transaction's pending writes: flush them first.
+            self.env.flush_all()
             lead_id = self._lead_flow_execute_claim(self.env.cr, statement, release)
         else:
             with self.env.registry.cursor() as cr:
@@ -185,6 +183,24 @@ class CrmLead(models.Model):
                 ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
             )
         return lead_id
+
+    @api.model
+    def _lead_flow_claim_pick_sql(self):
+        """The sub-select that picks and locks the caller's next free lead."""
+        rule_context = tuple(self.env["ir.rule"]._compute_domain_context_values())
+        return self._lead_flow_claim_pick_sql_cached(tuple(self.env.companies.ids), rule_context)
+
+    @api.model
+    @tools.ormcache("self.env.uid", "self.env.su", "company_ids", "rule_context")
+    def _lead_flow_claim_pick_sql_cached(self, company_ids, rule_context):
+        # Compiling the domain, record rules and order takes longer than running the
+        # statement, and only changes with what clears the registry cache (settings,
+        # record rules, groups, won stages), so the compiled SQL is kept per user and
+        # companies, as ir.rule keeps its domains.
+        query = self._search(
+            self._lead_flow_queue_domain(include_mine=False), limit=1, order=QUEUE_ORDER
+        )
+        return SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(query.table))
 
     @api.model
     def _lead_flow_execute_claim(self, cr, statement, release=None):

@@ -17,5 +17,7 @@ from . import test_history_activity
 from . import test_history_permissions
 from . import test_history_archive
 from . import test_uninstall
-from . import test_i18n
+from . import test_tours
 from . import test_access_matrix
+from . import test_i18n
+from . import test_external_client

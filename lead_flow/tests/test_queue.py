@@ -147,6 +147,30 @@ class TestQueue(LeadFlowCase):
             self.env["crm.lead"].with_user(self.operator).lead_flow_claim_next(), self.never_high.id
         )
 
+    def test_claim_follows_changes_after_its_sql_is_cached(self):
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        Lead.lead_flow_claim_next()  # compiles and caches the claim for this operator
+        self.never_low.lead_flow_reserved_user_id = False
+        # A new won stage takes its leads out of the queue at once.
+        won = self.env["crm.stage"].create({"name": "LFQ Signed", "is_won": True})
+        self.never_low.stage_id = won
+        # A narrower scope in Settings applies to the next claim.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_flow.queue_domain", "[('name', 'in', ['LFQ never low', 'LFQ recent'])]"
+        )
+        self.assertEqual(Lead.lead_flow_claim_next(), self.contacted_recent.id)
+        self.assertFalse(Lead.lead_flow_claim_next())
+        # So does a new record rule on leads.
+        self.contacted_recent.lead_flow_reserved_user_id = False
+        self.env["ir.rule"].create(
+            {
+                "name": "LFQ no recent",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "domain_force": "[('name', '!=', 'LFQ recent')]",
+            }
+        )
+        self.assertFalse(Lead.lead_flow_claim_next())
+
     def test_invalid_queue_scope_is_refused_in_settings(self):
         admin_env = self.env(user=self.env.ref("base.user_admin"))
         settings = admin_env["res.config.settings"].create(
