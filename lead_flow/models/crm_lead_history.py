@@ -83,7 +83,7 @@ class CrmLead(models.Model):
             tiles = Markup("").join(
                 Markup(
                     '<span class="badge rounded-pill text-bg-light border me-2 mb-1 p-2">'
-                    '<i class="fa %s me-1"/>%s <b>%s</b></span>'
+                    '<i class="fa %s me-1"></i>%s <b>%s</b></span>'
                 )
                 % (log_type.icon or "fa-comment", log_type.name, counts.get(log_type.code, 0))
                 for log_type in types
