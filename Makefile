@@ -1,5 +1,5 @@
 # Dev loop for lead_flow. Needs Odoo 18 importable by python3 and a local PostgreSQL.
-.PHONY: run test pytest lint deps
+.PHONY: run test pytest lint deps screenshots
 
 run:            ## Odoo on http://localhost:8069 with lead_flow + demo data (db lead_flow_demo)
 	tools/run.sh
@@ -15,3 +15,6 @@ lint:           ## ruff + pylint-odoo
 
 deps:           ## the addon's own Python dependencies
 	python3 -m pip install -r requirements.txt
+
+screenshots:    ## docs/*.png: headless Chromium against its own demo server (tools/screenshots.py)
+	python3 tools/screenshots.py --start-server
