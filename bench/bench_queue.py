@@ -228,19 +228,20 @@ class Bench:
         return plan
 
     def time_claim_statements(self):
-        """Record the round trip of the claim statement itself (database time)."""
+        """Record the round trip of the claim statements themselves (database time)."""
         from odoo.addons.lead_flow.models.crm_lead_queue import CrmLead
 
         timings = []
-        original = CrmLead._lead_flow_execute_claim
+        for name in ("_lead_flow_execute_claim", "_lead_flow_execute_prepared_claim"):
+            original = getattr(CrmLead, name)
 
-        def timed(model, cr, statement, release=None):
-            start = time.perf_counter()
-            result = original(model, cr, statement, release)
-            timings.append(time.perf_counter() - start)
-            return result
+            def timed(model, *args, _original=original):
+                start = time.perf_counter()
+                result = _original(model, *args)
+                timings.append(time.perf_counter() - start)
+                return result
 
-        CrmLead._lead_flow_execute_claim = timed
+            setattr(CrmLead, name, timed)
         return timings
 
     def double_claims(self, claims):

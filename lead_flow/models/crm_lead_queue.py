@@ -8,6 +8,8 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index
 from odoo.tools.safe_eval import safe_eval
 
+from . import claim_connection
+
 _logger = logging.getLogger(__name__)
 
 # Never contacted first, then the longest without contact, then the most promising, oldest.
@@ -27,6 +29,25 @@ QUEUE_INDEXES = {
     "crm_lead_lead_flow_queue_idx": QUEUE_OPEN_WHERE,
     "crm_lead_lead_flow_free_idx": f"{QUEUE_OPEN_WHERE} AND lead_flow_reserved_user_id IS NULL",
 }
+
+# A reservation is soft state (lost, the lead is simply free again), so its commit need
+# not wait for the WAL flush.
+SYNC_COMMIT_OFF = SQL("SET LOCAL synchronous_commit TO OFF")
+# Reserve for user $1 at time $2 the lead that %(pick)s (queue order, SKIP LOCKED) locks.
+CLAIM = """UPDATE crm_lead
+              SET lead_flow_reserved_user_id = $1, lead_flow_reserved_at = $2,
+                  write_uid = $1, write_date = $2
+            WHERE id = (%(pick)s)
+        RETURNING id"""
+# Free reservations taken before $1 (skipping rows another claim is locking), so that the
+# claim, which reads free leads only, still treats expired ones as free.
+RELEASE_NAME = "lead_flow_release_expired_v1"
+RELEASE_EXPIRED = """UPDATE crm_lead
+              SET lead_flow_reserved_user_id = NULL, lead_flow_reserved_at = NULL
+            WHERE id IN (SELECT id FROM crm_lead
+                          WHERE lead_flow_reserved_user_id IS NOT NULL
+                            AND lead_flow_reserved_at < $1
+                            FOR UPDATE SKIP LOCKED)"""
 
 
 class CrmLead(models.Model):
@@ -158,31 +179,29 @@ class CrmLead(models.Model):
         """
         self._lead_flow_check_operator()
         now = fields.Datetime.now()
-        statement = SQL(
-            """UPDATE crm_lead
-                  SET lead_flow_reserved_user_id = %(uid)s, lead_flow_reserved_at = %(now)s,
-                      write_uid = %(uid)s, write_date = %(now)s
-                WHERE id = (%(pick)s)
-            RETURNING id""",
-            uid=self.env.uid,
-            now=now,
-            pick=self._lead_flow_claim_pick_sql(),
-        )
-        release = self._lead_flow_release_expired_sql()
+        pick = self._lead_flow_claim_pick_sql()
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
             self.env.flush_all()
-            lead_id = self._lead_flow_execute_claim(self.env.cr, statement, release)
+            lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now)
+        elif self._lead_flow_claim_prepared():
+            with claim_connection.claim_cursor(self.env.cr.dbname) as (cr, prepared):
+                lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
         else:
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-                lead_id = self._lead_flow_execute_claim(cr, statement, release)
+                lead_id = self._lead_flow_execute_claim(cr, pick, now)
         if lead_id:
             self.browse(lead_id).invalidate_recordset(
                 ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
             )
         return lead_id
+
+    @api.model
+    def _lead_flow_claim_prepared(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("lead_flow.claim_prepared")
+        return str(param or "True").lower() not in ("0", "false", "no")
 
     @api.model
     def _lead_flow_claim_pick_sql(self):
@@ -203,31 +222,40 @@ class CrmLead(models.Model):
         return SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(query.table))
 
     @api.model
-    def _lead_flow_execute_claim(self, cr, statement, release=None):
-        # One round trip. A reservation is soft state (lost, the lead is simply free
-        # again), so its commit need not wait for the WAL flush.
-        parts = [SQL("SET LOCAL synchronous_commit TO OFF")]
-        if release:
-            parts.append(release)
-        cr.execute(SQL("; ").join([*parts, statement]))
+    def _lead_flow_execute_claim(self, cr, pick, now):
+        """Release expired reservations, then claim, in one round trip (Odoo cursor)."""
+        parts = [SYNC_COMMIT_OFF]
+        cutoff = self._lead_flow_reservation_cutoff()
+        if cutoff:
+            parts.append(SQL(RELEASE_EXPIRED.replace("$1", "%s"), cutoff))
+        claim = CLAIM.replace("$1", "%(uid)s").replace("$2", "%(now)s")
+        parts.append(SQL(claim, uid=self.env.uid, now=now, pick=pick))
+        cr.execute(SQL("; ").join(parts))
         row = cr.fetchone()
         return row[0] if row else False
 
     @api.model
-    def _lead_flow_release_expired_sql(self):
-        """Free expired reservations (skipping rows another claim is locking), so that the
-        claim, which reads free leads only, still treats them as free."""
+    def _lead_flow_execute_prepared_claim(self, cr, prepared, pick, now):
+        """The same with statements prepared once per claim connection and run with a
+        generic plan ($1 = user, $2 = now; $1 = expiry cutoff): no planning per claim."""
+        claim_name = claim_connection.statement_name("lead_flow_claim", pick.code, pick.params)
+        for name, arg_types, body in (
+            (RELEASE_NAME, "timestamp", SQL(RELEASE_EXPIRED)),
+            (claim_name, "int4, timestamp", SQL(CLAIM, pick=pick)),
+        ):
+            if name not in prepared:
+                statement = SQL("PREPARE %s (%s) AS %s", SQL.identifier(name), SQL(arg_types), body)
+                cr.execute(statement.code, statement.params)
+                prepared.add(name)
+        parts = [SYNC_COMMIT_OFF, SQL("SET LOCAL plan_cache_mode TO force_generic_plan")]
         cutoff = self._lead_flow_reservation_cutoff()
-        if not cutoff:
-            return None
-        return SQL(
-            """UPDATE crm_lead SET lead_flow_reserved_user_id = NULL, lead_flow_reserved_at = NULL
-                WHERE id IN (SELECT id FROM crm_lead
-                              WHERE lead_flow_reserved_user_id IS NOT NULL
-                                AND lead_flow_reserved_at < %s
-                                FOR UPDATE SKIP LOCKED)""",
-            cutoff,
-        )
+        if cutoff:
+            parts.append(SQL("EXECUTE %s (%s)", SQL.identifier(RELEASE_NAME), cutoff))
+        parts.append(SQL("EXECUTE %s (%s, %s)", SQL.identifier(claim_name), self.env.uid, now))
+        statement = SQL("; ").join(parts)
+        cr.execute(statement.code, statement.params)
+        row = cr.fetchone()
+        return row[0] if row else False
 
     def action_lead_flow_next(self):
         """ "Next lead" button: reserve the next lead and open it, or say the queue is empty."""

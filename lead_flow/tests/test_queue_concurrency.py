@@ -114,6 +114,17 @@ class TestQueueConcurrency(TransactionCase):
         return errors
 
     def test_sixteen_operators_never_claim_the_same_lead(self):
+        # Through the claim's own connections, with prepared statements (the default).
+        self.assert_sixteen_operators_never_claim_the_same_lead()
+
+    def test_sixteen_operators_without_prepared_statements(self):
+        # Through Odoo's pooled cursors, as behind a pooler in transaction mode.
+        with self.committed_env() as env:
+            env["ir.config_parameter"].set_param("lead_flow.claim_prepared", "False")
+        self.saved_params.setdefault("lead_flow.claim_prepared", False)
+        self.assert_sixteen_operators_never_claim_the_same_lead()
+
+    def assert_sixteen_operators_never_claim_the_same_lead(self):
         claims = []  # list.append is atomic under the GIL
 
         def operator(uid):

@@ -1,0 +1,94 @@
+"""Connections reserved for Next lead, with its statements prepared once per connection.
+
+Next lead runs one small statement that executes in about 0.2 ms at a million leads, but
+PostgreSQL needs over 1 ms to plan it: crm_lead carries some thirty indexes, and the
+partial queue indexes must be proven usable for the query. A prepared statement run with
+a generic plan skips that planning. Odoo's pool cannot keep one: it resets every
+connection it lends (psycopg2's reset runs DISCARD ALL). So the claim keeps a few
+connections of its own, READ COMMITTED (see lead_flow_claim_next), per process and
+database, closed after a minute unused.
+
+Not for a pooler in transaction mode (pgbouncer), where prepared statements do not stay
+on one session: set the system parameter ``lead_flow.claim_prepared`` to ``False``.
+"""
+
+import hashlib
+import os
+import threading
+import time
+from contextlib import contextmanager
+
+import psycopg2
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo.sql_db import connection_info_for
+
+IDLE_SECONDS = 60
+MAX_IDLE = 8
+
+_lock = threading.Lock()
+# (pid, database) -> [(connection, names prepared on it, last used)]. Keyed by pid: a
+# forked worker must neither use nor close its parent's connections.
+_idle = {}
+
+
+def statement_name(prefix, code, params):
+    """A name that changes whenever the statement text or its inlined values change."""
+    digest = hashlib.sha1(repr((code, params)).encode()).hexdigest()[:20]
+    return f"{prefix}_{digest}"
+
+
+def _take(key):
+    now = time.monotonic()
+    with _lock:
+        pool = _idle.setdefault(key, [])
+        stale = [entry for entry in pool if now - entry[2] > IDLE_SECONDS]
+        for entry in stale:
+            pool.remove(entry)
+        found = pool.pop() if pool else None
+    for connection, _names, _used in stale:
+        connection.close()
+    return found
+
+
+def _give_back(key, connection, names):
+    with _lock:
+        pool = _idle.setdefault(key, [])
+        if len(pool) < MAX_IDLE:
+            pool.append((connection, names, time.monotonic()))
+            return
+    connection.close()
+
+
+@contextmanager
+def claim_cursor(dbname):
+    """A READ COMMITTED psycopg2 cursor and the set of statement names prepared on its
+    connection; committed on success, rolled back (and the connection dropped) on error."""
+    key = (os.getpid(), dbname)
+    found = _take(key)
+    if found:
+        connection, names, _used = found
+    else:
+        _db, info = connection_info_for(dbname)
+        connection = psycopg2.connect(**info)
+        connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+        names = set()
+    try:
+        with connection.cursor() as cr:
+            yield cr, names
+        connection.commit()
+    except BaseException:
+        # The connection may be broken or mid-transaction: do not lend it again.
+        connection.close()
+        raise
+    _give_back(key, connection, names)
+
+
+def close_all(dbname=None):
+    """Close this process's idle claim connections (all, or those of ``dbname``)."""
+    pid = os.getpid()
+    with _lock:
+        keys = [key for key in _idle if key[0] == pid and dbname in (None, key[1])]
+        entries = [entry for key in keys for entry in _idle.pop(key)]
+    for connection, _names, _used in entries:
+        connection.close()
