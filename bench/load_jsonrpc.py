@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""Load test: 16 JSON-RPC operators against Odoo with --workers=2, then verify in SQL.
+
+    tools/generate_data.py -d lf_queue_bench --create-db --leads 1000000 --logs 1000000
+    bench/load_jsonrpc.py -d lf_queue_bench --seconds 60
+
+Starts Odoo in multi-process mode (prefork, ``--workers=2``) on the benchmark database and
+drives it over HTTP like real clients: each operator logs in (session cookie) and, until
+the time is up, presses Next lead (``lead_flow_claim_next``) and logs a note on the lead
+it got (``lead_flow_log_note``). With ``--naive-seconds`` the same operators then claim
+the naive way over the same API (``search_read`` of the first free lead, then ``write``).
+
+Printed per phase: requests/s, claims/s, client-side and server-side latency (p50/p95/p99;
+server side is Odoo's own per-request time from its access log: query time + the rest),
+errors; then the SQL checks: leads reserved twice (must be 0) and notes lost (every note
+the server acknowledged must be in lead_flow_log, on its lead, by its operator: must be 0).
+Reservations taken by the run are released at the start and at the end.
+"""
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import psycopg2
+import requests
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QUEUE_ORDER = "lead_flow_last_contact_at asc nulls first, priority desc, create_date asc, id asc"
+# Odoo's access log line: "POST /web/dataset/call_kw/crm.lead/<method> HTTP/1.1" 200 - <query
+# count> <query seconds> <other seconds>
+ACCESS_LINE = re.compile(
+    r'"POST /web/dataset/call_kw/(?P<model>[\w.]+)/(?P<method>\w+) HTTP/[\d.]+" (?P<status>\d+)'
+    r" - (?P<count>\d+) (?P<sql>[\d.]+) (?P<rest>[\d.]+)"
+)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--operators", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=60.0, help="atomic phase length")
+    parser.add_argument("--naive-seconds", type=float, default=0.0, help="0 = skip")
+    parser.add_argument("--port", type=int, default=8079)
+    parser.add_argument("--notes-every", type=int, default=1, help="log a note every N claims")
+    return parser.parse_args()
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def line(name, ms):
+    return (
+        f"{name:<34} n={len(ms):>6}  p50={pct(ms, 50):7.2f}  p95={pct(ms, 95):7.2f}"
+        f"  p99={pct(ms, 99):7.2f} ms"
+    )
+
+
+class OdooServer:
+    """odoo --workers=N on the benchmark database, its log in a temporary file."""
+
+    def __init__(self, args):
+        self.args = args
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        self.proc = None
+
+    def start(self):
+        import odoo
+
+        addons = os.path.join(os.path.dirname(odoo.__file__), "addons")
+        cmd = [
+            sys.executable,
+            os.path.join(REPO, "tools", "odoo"),
+            "-d",
+            self.args.database,
+            f"--db-filter=^{self.args.database}$",
+            f"--addons-path={REPO},{addons}",
+            f"--workers={self.args.workers}",
+            "--max-cron-threads=0",
+            f"--gevent-port={self.args.port + 1}",
+            f"--http-port={self.args.port}",
+            "--http-interface=127.0.0.1",
+            "--limit-time-real=600",
+            "--limit-time-cpu=600",
+            "--limit-request=1000000",
+            "--log-level=info",
+            f"--logfile={self.log.name}",
+        ]
+        self.proc = subprocess.Popen(cmd, start_new_session=True)
+        url = f"http://127.0.0.1:{self.args.port}/web/webclient/version_info"
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"Odoo exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                if requests.post(url, json={"params": {}}, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        sys.exit(f"Odoo did not answer on port {self.args.port} within 120 s")
+
+    def log_size(self):
+        return os.path.getsize(self.log.name)
+
+    def server_times(self, since):
+        """{method: [server ms]} of the call_kw requests logged after byte ``since``."""
+        times = {}
+        with open(self.log.name, encoding="utf-8", errors="replace") as log:
+            log.seek(since)
+            for match in ACCESS_LINE.finditer(log.read()):
+                ms = (float(match["sql"]) + float(match["rest"])) * 1000
+                times.setdefault(match["method"], []).append(ms)
+        return times
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+class Operator:
+    """One logged-in JSON-RPC client, as the web client or a dialer talks to Odoo."""
+
+    def __init__(self, base, db, login):
+        self.base, self.login = base, login
+        self.http = requests.Session()
+        res = self.http.post(
+            f"{base}/web/session/authenticate",
+            json={"params": {"db": db, "login": login, "password": login}},
+            timeout=60,
+        ).json()
+        if "error" in res:
+            raise RuntimeError(f"{login} cannot log in: {res['error']['data']['message']}")
+        self.uid = res["result"]["uid"]
+        self.latencies = {}
+        self.errors = []
+
+    def call(self, model, method, args, kwargs=None):
+        start = time.perf_counter()
+        try:
+            res = self.http.post(
+                f"{self.base}/web/dataset/call_kw/{model}/{method}",
+                json={
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs or {},
+                    }
+                },
+                timeout=120,
+            ).json()
+        except (requests.RequestException, ValueError) as exc:
+            self.errors.append(f"{method}: {exc}")
+            return None
+        finally:
+            self.latencies.setdefault(method, []).append((time.perf_counter() - start) * 1000)
+        if "error" in res:
+            self.errors.append(f"{method}: {res['error']['data']['message']}")
+            return None
+        return res["result"]
+
+
+def run_phase(operators, seconds, work):
+    """Run work(op, deadline, out) on every operator at once; return (elapsed, outs)."""
+    outs = {op.login: [] for op in operators}
+    barrier = threading.Barrier(len(operators))
+
+    def target(op):
+        barrier.wait()
+        work(op, time.perf_counter() + seconds, outs[op.login])
+
+    threads = [threading.Thread(target=target, args=(op,)) for op in operators]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, outs
+
+
+def log_note(op, lead_id, n, notes_every):
+    """Log a note on every ``notes_every``-th lead; return (log id, body) if acknowledged."""
+    if n % notes_every:
+        return None
+    body = f"Load test call {uuid.uuid4().hex}"
+    log_id = op.call("crm.lead", "lead_flow_log_note", [[lead_id], body], {"outcome": "partial"})
+    return (log_id, body) if log_id else None
+
+
+def atomic_work(notes_every):
+    def work(op, deadline, out):
+        n = 0
+        while time.perf_counter() < deadline:
+            lead_id = op.call("crm.lead", "lead_flow_claim_next", [])
+            if lead_id:
+                n += 1
+                out.append((lead_id, log_note(op, lead_id, n, notes_every)))
+
+    return work
+
+
+def naive_work(notes_every):
+    """Same workload, the lead picked the naive way: search the first free lead, write."""
+
+    def work(op, deadline, out):
+        n = 0
+        while time.perf_counter() < deadline:
+            found = op.call(
+                "crm.lead",
+                "search_read",
+                [[("lead_flow_in_queue", "=", True), ("lead_flow_reserved_user_id", "=", False)]],
+                {"fields": ["id"], "limit": 1, "order": QUEUE_ORDER},
+            )
+            if not found:
+                continue
+            lead_id = found[0]["id"]
+            if op.call("crm.lead", "write", [[lead_id], {"lead_flow_reserved_user_id": op.uid}]):
+                n += 1
+                out.append((lead_id, log_note(op, lead_id, n, notes_every)))
+
+    return work
+
+
+def release(conn, uids):
+    with conn.cursor() as cr:
+        cr.execute(
+            "UPDATE crm_lead SET lead_flow_reserved_user_id = NULL, lead_flow_reserved_at = NULL"
+            " WHERE lead_flow_reserved_user_id = ANY(%s)",
+            [uids],
+        )
+    conn.commit()
+
+
+def verify(conn, operators, outs):
+    """Leads handed to two operators, reservations not held by their claimer, lost notes."""
+    uid_of = {op.login: op.uid for op in operators}
+    claimed = [(uid_of[login], lead) for login, out in outs.items() for lead, _n in out]
+    lead_ids = [lead for _uid, lead in claimed]
+    twice = len(lead_ids) - len(set(lead_ids))
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT id, lead_flow_reserved_user_id FROM crm_lead WHERE id = ANY(%s)", [lead_ids]
+        )
+        holder = dict(cr.fetchall())
+        not_held = sum(1 for uid, lead in claimed if holder.get(lead) != uid)
+        notes = [
+            (uid_of[login], lead, note) for login, out in outs.items() for lead, note in out if note
+        ]
+        log_ids = [note[0] for _uid, _lead, note in notes]
+        cr.execute(
+            "SELECT id, lead_id, user_id, body FROM lead_flow_log WHERE id = ANY(%s)", [log_ids]
+        )
+        stored = {row[0]: row[1:] for row in cr.fetchall()}
+    lost = sum(1 for uid, lead, (log_id, body) in notes if stored.get(log_id) != (lead, uid, body))
+    return len(claimed), twice, not_held, len(notes), lost
+
+
+def report(title, server, since, operators, elapsed, outs, conn):
+    requests_done = sum(len(ms) for op in operators for ms in op.latencies.values())
+    errors = [err for op in operators for err in op.errors]
+    claims, twice, not_held, notes, lost = verify(conn, operators, outs)
+    print(f"\n{title}: {elapsed:.1f}s, {len(operators)} operators")
+    print(
+        f"  requests: {requests_done} = {requests_done / elapsed:.0f} req/s; errors: {len(errors)}"
+    )
+    for err in sorted(set(errors))[:5]:
+        print(f"    e.g. {err[:160]}")
+    print(f"  claims: {claims} = {claims / elapsed:.1f} claims/s; notes acknowledged: {notes}")
+    methods = sorted({m for op in operators for m in op.latencies})
+    server_ms = server.server_times(since)
+    for method in methods:
+        client = [ms for op in operators for ms in op.latencies.get(method, [])]
+        print("  " + line(f"{method} (client)", client))
+        print("  " + line(f"{method} (server)", server_ms.get(method, [])))
+    print(f"  leads handed to two operators: {twice}; reservations not held: {not_held}")
+    print(f"  notes lost (acknowledged but not stored as sent): {lost}")
+    for op in operators:
+        op.latencies, op.errors = {}, []
+    return claims / elapsed, twice, lost, len(errors)
+
+
+def main():
+    args = parse_args()
+    conn = psycopg2.connect(dbname=args.database)
+    with conn.cursor() as cr:
+        cr.execute("SELECT id FROM res_users WHERE login LIKE 'bench_op_%%' ORDER BY login")
+        uids = [row[0] for row in cr.fetchall()][: args.operators]
+        cr.execute("SELECT count(*) FROM crm_lead")
+        leads = cr.fetchone()[0]
+    if len(uids) < args.operators:
+        sys.exit("run tools/generate_data.py first (it creates the bench operators)")
+    release(conn, uids)
+    server = OdooServer(args)
+    server.start()
+    failed = False
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        logins = [f"bench_op_{i + 1:02d}" for i in range(args.operators)]
+        operators = [Operator(base, args.database, login) for login in logins]
+        print(
+            f"database {args.database}: {leads} leads; Odoo --workers={args.workers} on port"
+            f" {args.port} (log {server.log.name})"
+        )
+        since = server.log_size()
+        elapsed, outs = run_phase(operators, args.seconds, atomic_work(args.notes_every))
+        time.sleep(1)  # let the workers write their last access-log lines
+        rate, twice, lost, errors = report(
+            "ATOMIC Next lead + note", server, since, operators, elapsed, outs, conn
+        )
+        failed = twice or lost or errors
+        release(conn, uids)
+        if args.naive_seconds:
+            since = server.log_size()
+            elapsed, outs = run_phase(operators, args.naive_seconds, naive_work(args.notes_every))
+            time.sleep(1)
+            naive_rate, *_rest = report(
+                "NAIVE search_read + write + note", server, since, operators, elapsed, outs, conn
+            )
+            if naive_rate:
+                print(f"\nspeed-up: {rate / naive_rate:.1f}x claims/s, same workload")
+    finally:
+        server.stop()
+        release(conn, uids)
+        conn.close()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
