@@ -214,18 +214,19 @@ class Bench:
         return timings
 
     def explain(self):
+        """EXPLAIN ANALYZE of the claim's sub-select and of the queue's first page."""
+        plans = {}
         with self.request_as(self.operator_ids[0]) as env:
             Lead = env["crm.lead"]
-            query = Lead._search(
-                Lead._lead_flow_queue_domain(include_mine=False), limit=1, order=self.queue_order
-            )
-            sql = query.select()
-            env.cr.execute(
-                self.odoo.tools.SQL("EXPLAIN (ANALYZE, BUFFERS) %s FOR UPDATE SKIP LOCKED", sql)
-            )
-            plan = [row[0] for row in env.cr.fetchall()]
+            pick = Lead._lead_flow_claim_pick_sql()
+            page = Lead._search(
+                [("lead_flow_in_queue", "=", True)], limit=80, order=self.queue_order
+            ).select()
+            for name, sql in (("claim sub-select", pick), ("queue page (80 rows)", page)):
+                env.cr.execute(self.odoo.tools.SQL("EXPLAIN (ANALYZE, BUFFERS) %s", sql))
+                plans[name] = [row[0] for row in env.cr.fetchall()]
             env.cr.rollback()
-        return plan
+        return plans
 
     def time_claim_statements(self):
         """Record the round trip of the claim statements themselves (database time)."""
@@ -266,9 +267,10 @@ def main():
     bench = Bench(args)
     ops = len(bench.operator_ids)
     print(f"database {args.database}: {bench.lead_count} leads, {ops} concurrent operators")
-    print("\nclaim sub-select plan (as operator 1):")
-    for line in bench.explain():
-        print("   ", line)
+    for name, plan in bench.explain().items():
+        print(f"\n{name} plan (as operator 1):")
+        for line in plan:
+            print("   ", line)
 
     statement_times = bench.time_claim_statements()
     elapsed, results = bench.run_operators(bench.claim_atomic)
