@@ -24,7 +24,7 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo.sql_db import connection_info_for
 
 IDLE_SECONDS = 60
-MAX_IDLE = 8
+MAX_IDLE = 32  # enough for every thread of a threaded server claiming at once
 
 _lock = threading.Lock()
 # (pid, database) -> [(connection, names prepared on it, last used)]. Keyed by pid: a
