@@ -27,6 +27,7 @@ import psycopg2.errors
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tools"))
 
+import latency  # noqa: E402  (bench/, the script's own folder)
 from generate_data import odoo_env  # noqa: E402
 
 
@@ -41,19 +42,8 @@ def parse_args():
     return parser.parse_args()
 
 
-def pct(values, q):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 def summary(name, seconds):
-    ms = [s * 1000 for s in seconds]
-    return (
-        f"{name:<28} n={len(ms):>6}  p50={pct(ms, 50):7.2f} ms  p95={pct(ms, 95):7.2f} ms"
-        f"  p99={pct(ms, 99):7.2f} ms"
-    )
+    return latency.summary(name, [s * 1000 for s in seconds])
 
 
 class Bench:

@@ -30,6 +30,7 @@ import uuid
 
 import psycopg2
 import requests
+from latency import summary  # bench/, the script's own folder
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUEUE_ORDER = "lead_flow_last_contact_at asc nulls first, priority desc, create_date asc, id asc"
@@ -53,18 +54,8 @@ def parse_args():
     return parser.parse_args()
 
 
-def pct(values, q):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 def line(name, ms):
-    return (
-        f"{name:<34} n={len(ms):>6}  p50={pct(ms, 50):7.2f}  p95={pct(ms, 95):7.2f}"
-        f"  p99={pct(ms, 99):7.2f} ms"
-    )
+    return summary(name, ms, width=34)
 
 
 class OdooServer:
