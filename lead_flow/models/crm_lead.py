@@ -72,8 +72,12 @@ class CrmLead(models.Model):
         return bool(set(get_id_list(self.env, key)) & set(self.env.user.groups_id.ids))
 
     @api.model
-    def _lead_flow_check_operator(self):
+    def _lead_flow_check_operator(self, claiming=False):
         if not self.env.su and not self.env.user.has_group(OPERATOR_GROUP):
+            if claiming:
+                raise AccessError(
+                    self.env._("Only Lead Flow operators can take leads from the queue.")
+                )
             raise AccessError(self.env._("Only Lead Flow operators can log notes on leads."))
 
     @api.model

@@ -177,7 +177,7 @@ class CrmLead(models.Model):
         committed after ours began would raise a serialization error instead of being
         re-checked and skipped.
         """
-        self._lead_flow_check_operator()
+        self._lead_flow_check_operator(claiming=True)
         now = fields.Datetime.now()
         pick = self._lead_flow_claim_pick_sql()
         if self.env.registry.in_test_mode():

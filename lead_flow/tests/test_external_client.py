@@ -103,7 +103,7 @@ class TestExternalClient(HttpCase):
             outsider("crm.lead", "lead_flow_claim_next", [])
         # Odoo's XML-RPC fault code 4 is an AccessError.
         self.assertEqual(caught.exception.faultCode, 4, caught.exception.faultString)
-        self.assertIn("Lead Flow operators", caught.exception.faultString)
+        self.assertIn("Only Lead Flow operators can take leads", caught.exception.faultString)
 
         self.assertTrue(dialer("crm.lead", "lead_flow_release", [[lead_id]]))
         self.env.invalidate_all()

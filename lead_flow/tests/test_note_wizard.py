@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import LeadFlowCase
@@ -22,6 +23,15 @@ class TestNoteWizard(LeadFlowCase):
         self.assertEqual(log.template_id, self.tmpl_not_interested)
         self.assertEqual(self.lead.lead_flow_state, "done")
         self.assertIn(self.tag_not_interested, self.lead.tag_ids)
+
+    def test_blank_note_is_refused_and_nothing_is_logged(self):
+        wizard_env = self.env(user=self.operator, context={"default_lead_id": self.lead.id})
+        with Form(wizard_env["lead.flow.note.wizard"]) as form:
+            form.template_id = self.tmpl_call_back
+            form.body = "   "
+        with self.assertRefused(UserError, "empty"):
+            form.record.action_log()
+        self.assertFalse(self.lead.lead_flow_reserved_user_id, "a refused note reserves nothing")
 
     def test_lead_form_offers_the_log_button_to_operators(self):
         arch = (

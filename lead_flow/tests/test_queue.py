@@ -125,7 +125,7 @@ class TestQueue(LeadFlowCase):
         self.assertEqual(action["params"]["title"], "Queue empty")
 
     def test_claim_needs_the_operator_role(self):
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only Lead Flow operators can take leads"):
             self.env["crm.lead"].with_user(self.salesman).lead_flow_claim_next()
         self.assertFalse(self.never_high.lead_flow_reserved_user_id)
 
