@@ -60,7 +60,8 @@ class LeadFlowDashboard(models.Model):
         ]
 
     def _domain_never_contacted(self):
-        return [("lead_flow_last_contact_at", "=", False), ("lead_flow_state", "!=", "done")]
+        # What the operator's queue holds (scope, open, free or theirs), never called yet.
+        return [("lead_flow_in_queue", "=", True), ("lead_flow_last_contact_at", "=", False)]
 
     def _domain_calls_today(self):
         tz = pytz.timezone(self.env.user.tz or "UTC")

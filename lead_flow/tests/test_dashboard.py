@@ -26,6 +26,12 @@ class TestDashboard(LeadFlowCase):
             (before[0] + 1, before[1], before[2] + 1),
         )
         self.assertEqual(board.recent_lead_ids[0], fresh)
+        # Counted as the queue counts: a lead outside the queue scope is not waiting for them.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_flow.queue_domain", "[('name', '!=', 'LF never contacted')]"
+        )
+        board.invalidate_recordset()
+        self.assertEqual(board.never_contacted_count, before[1] - 1)
         action = board.action_open_reserved()
         self.assertEqual(
             self.env["crm.lead"].with_user(self.operator).search(action["domain"]), self.lead
