@@ -24,6 +24,7 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo.sql_db import connection_info_for
 
 IDLE_SECONDS = 60
+APPLICATION_SUFFIX = "lead_flow_claim"
 MAX_IDLE = 32  # enough for every thread of a threaded server claiming at once
 
 _lock = threading.Lock()
@@ -70,6 +71,10 @@ def claim_cursor(dbname):
         connection, names, _used = found
     else:
         _db, info = connection_info_for(dbname)
+        # Recognisable in pg_stat_activity (and by the tests that cut it off).
+        info["application_name"] = f"{info.get('application_name', 'odoo')}-{APPLICATION_SUFFIX}"[
+            :63
+        ]
         connection = psycopg2.connect(**info)
         connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
         names = set()

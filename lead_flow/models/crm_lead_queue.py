@@ -1,5 +1,6 @@
 import logging
 
+import psycopg2
 from lxml.builder import E
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
@@ -186,8 +187,14 @@ class CrmLead(models.Model):
             self.env.flush_all()
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now)
         elif self._lead_flow_claim_prepared():
-            with claim_connection.claim_cursor(self.env.cr.dbname) as (cr, prepared):
-                lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
+            try:
+                with claim_connection.claim_cursor(self.env.cr.dbname) as (cr, prepared):
+                    lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                # An idle claim connection the server has since closed (restart, idle
+                # timeout, terminated backend): nothing was claimed; once more, on a new one.
+                with claim_connection.claim_cursor(self.env.cr.dbname) as (cr, prepared):
+                    lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
         else:
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.lead_flow.models import claim_connection
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -123,6 +124,34 @@ class TestQueueConcurrency(TransactionCase):
             env["ir.config_parameter"].set_param("lead_flow.claim_prepared", "False")
         self.saved_params.setdefault("lead_flow.claim_prepared", False)
         self.assert_sixteen_operators_never_claim_the_same_lead()
+
+    def test_claim_survives_the_server_closing_its_connection(self):
+        uid = self.user_ids[0]
+        with self.committed_env(uid) as env:
+            first = env["crm.lead"].lead_flow_claim_next()
+        # As after a PostgreSQL restart: the claim's idle connections are cut off.
+        pattern = f"%-{claim_connection.APPLICATION_SUFFIX}"
+        with self.committed_env() as env:
+            env.cr.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name LIKE %s",
+                [pattern],
+            )
+            self.assertGreater(env.cr.fetchone()[0], 0, "the claim keeps its connection")
+        for _i in range(50):  # termination is asynchronous
+            with self.committed_env() as env:
+                env.cr.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND application_name LIKE %s",
+                    [pattern],
+                )
+                if not env.cr.fetchone()[0]:
+                    break
+            time.sleep(0.1)
+        with self.committed_env(uid) as env:
+            second = env["crm.lead"].lead_flow_claim_next()
+        self.assertTrue(second, "the operator gets a lead, not a connection error")
+        self.assertNotEqual(second, first)
 
     def assert_sixteen_operators_never_claim_the_same_lead(self):
         claims = []  # list.append is atomic under the GIL
