@@ -11,4 +11,4 @@ else
 fi
 cd "$REPO_ROOT"
 exec "$PYTHON" -m pytest --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
-    --odoo-log-level=warn -p no:cacheprovider lead_flow/tests lead_flow_mass_mailing/tests "$@"
+    --odoo-log-level=warn --odoo-http -p no:cacheprovider lead_flow/tests lead_flow_mass_mailing/tests "$@"
