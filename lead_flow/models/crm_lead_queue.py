@@ -184,7 +184,7 @@ class CrmLead(models.Model):
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
-            self.env.flush_all()
+            self.sudo().env.flush_all()  # pending recomputations may need more rights
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now)
         elif self._lead_flow_claim_prepared():
             try:
