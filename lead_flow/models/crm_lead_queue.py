@@ -1,6 +1,7 @@
 import logging
 
 import psycopg2
+import psycopg2.errors
 from lxml.builder import E
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
@@ -49,6 +50,26 @@ RELEASE_EXPIRED = """UPDATE crm_lead
                           WHERE lead_flow_reserved_user_id IS NOT NULL
                             AND lead_flow_reserved_at < $1
                             FOR UPDATE SKIP LOCKED)"""
+
+
+def _domain_on_columns(model, domain):
+    """Whether every field on the paths of ``domain`` is a column of its table, so that
+    its compiled SQL only depends on the domain, not on the data at compile time."""
+    for leaf in domain:
+        if not isinstance(leaf, (list, tuple)) or len(leaf) != 3 or not isinstance(leaf[0], str):
+            continue  # '&', '|', '!', or a constant leaf such as (1, '=', 1)
+        path, operator, value = leaf
+        current = model
+        for name in path.split("."):
+            field = current._fields.get(name)
+            if field is None or not field.store:
+                return False
+            if field.relational:
+                current = current.env[field.comodel_name]
+        nested = operator in ("any", "not any") and isinstance(value, (list, tuple))
+        if nested and not _domain_on_columns(current, value):
+            return False
+    return True
 
 
 class CrmLead(models.Model):
@@ -187,13 +208,21 @@ class CrmLead(models.Model):
             self.sudo().env.flush_all()  # pending recomputations may need more rights
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now)
         elif self._lead_flow_claim_prepared():
+            dbname = self.env.cr.dbname
             try:
-                with claim_connection.claim_cursor(self.env.cr.dbname) as (cr, prepared):
+                with claim_connection.claim_cursor(dbname) as (cr, prepared):
                     lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
-            except (psycopg2.OperationalError, psycopg2.InterfaceError):
-                # An idle claim connection the server has since closed (restart, idle
-                # timeout, terminated backend): nothing was claimed; once more, on a new one.
-                with claim_connection.claim_cursor(self.env.cr.dbname) as (cr, prepared):
+            except (
+                psycopg2.OperationalError,
+                psycopg2.InterfaceError,
+                psycopg2.errors.InvalidSqlStatementName,
+            ):
+                # Idle claim connections the server has since closed (restart, idle
+                # timeout, terminated backends: then all of them are), or a pooler that
+                # lost our prepared statements. Nothing was claimed: drop the idle ones
+                # and claim once more on a new connection.
+                claim_connection.close_all(dbname)
+                with claim_connection.claim_cursor(dbname) as (cr, prepared):
                     lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
         else:
             with self.env.registry.cursor() as cr:
@@ -214,18 +243,28 @@ class CrmLead(models.Model):
     def _lead_flow_claim_pick_sql(self):
         """The sub-select that picks and locks the caller's next free lead."""
         rule_context = tuple(self.env["ir.rule"]._compute_domain_context_values())
-        return self._lead_flow_claim_pick_sql_cached(tuple(self.env.companies.ids), rule_context)
+        pick = self._lead_flow_claim_pick_sql_cached(tuple(self.env.companies.ids), rule_context)
+        return pick if pick is not None else self._lead_flow_compile_pick_sql()
 
     @api.model
-    @tools.ormcache("self.env.uid", "self.env.su", "company_ids", "rule_context")
+    @tools.ormcache("self.env.uid", "self.env.su", "self.env.lang", "company_ids", "rule_context")
     def _lead_flow_claim_pick_sql_cached(self, company_ids, rule_context):
         # Compiling the domain, record rules and order takes longer than running the
         # statement, and only changes with what clears the registry cache (settings,
         # record rules, groups, won stages), so the compiled SQL is kept per user and
-        # companies, as ir.rule keeps its domains.
-        query = self._search(
-            self._lead_flow_queue_domain(include_mine=False), limit=1, order=QUEUE_ORDER
-        )
+        # companies, as ir.rule keeps its domains. Not when a field on the way has no
+        # column: its search method may put ids or dates of the moment in the SQL (None).
+        rules = [] if self.env.su else self.env["ir.rule"]._compute_domain(self._name, "read")
+        domain = self._lead_flow_queue_domain(include_mine=False)
+        if not (_domain_on_columns(self, domain) and _domain_on_columns(self, rules)):
+            return None
+        return self._lead_flow_compile_pick_sql(domain)
+
+    @api.model
+    def _lead_flow_compile_pick_sql(self, domain=None):
+        if domain is None:
+            domain = self._lead_flow_queue_domain(include_mine=False)
+        query = self._search(domain, limit=1, order=QUEUE_ORDER)
         return SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(query.table))
 
     @api.model

@@ -171,6 +171,19 @@ class TestQueue(LeadFlowCase):
         )
         self.assertFalse(Lead.lead_flow_claim_next())
 
+    def test_claim_with_a_scope_on_a_computed_field_sees_new_leads(self):
+        # phone_sanitized_blacklisted has no column: its search method lists ids when the
+        # domain is compiled, so a claim compiled once must not be reused.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_flow.queue_domain",
+            "[('name', '=like', 'LFQ %'), ('phone_sanitized_blacklisted', '=', False)]",
+        )
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        claimed = [Lead.lead_flow_claim_next() for _lead in self.queue_order]
+        self.assertEqual(claimed, [lead.id for lead in self.queue_order])
+        fresh = self.env["crm.lead"].create({"name": "LFQ fresh", "user_id": False})
+        self.assertEqual(Lead.lead_flow_claim_next(), fresh.id)
+
     def test_invalid_queue_scope_is_refused_in_settings(self):
         admin_env = self.env(user=self.env.ref("base.user_admin"))
         settings = admin_env["res.config.settings"].create(

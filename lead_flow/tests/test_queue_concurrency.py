@@ -129,6 +129,12 @@ class TestQueueConcurrency(TransactionCase):
         uid = self.user_ids[0]
         with self.committed_env(uid) as env:
             first = env["crm.lead"].lead_flow_claim_next()
+        # Several idle claim connections, as a busy server keeps.
+        with (
+            claim_connection.claim_cursor(self.registry.db_name),
+            claim_connection.claim_cursor(self.registry.db_name),
+        ):
+            pass
         # As after a PostgreSQL restart: the claim's idle connections are cut off.
         pattern = f"%-{claim_connection.APPLICATION_SUFFIX}"
         with self.committed_env() as env:
