@@ -7,13 +7,14 @@
 Starts Odoo in multi-process mode (prefork, ``--workers=2``) on the benchmark database and
 drives it over HTTP like real clients: each operator logs in (session cookie) and, until
 the time is up, presses Next lead (``lead_flow_claim_next``) and logs a note on the lead
-it got (``lead_flow_log_note``). With ``--naive-seconds`` the same operators then claim
-the naive way over the same API (``search_read`` of the first free lead, then ``write``).
+it got (``lead_flow_log_note``). (The naive way, ``search_read`` of the first free lead
+then ``write`` of the reservation, cannot be driven over the API any more: users cannot
+write reservation fields. bench/bench_queue.py measures it on the server side.)
 
-Printed per phase: requests/s, claims/s, client-side and server-side latency (p50/p95/p99;
-server side is Odoo's own per-request time from its access log: query time + the rest),
-errors; then the SQL checks: leads reserved twice (must be 0) and notes lost (every note
-the server acknowledged must be in lead_flow_log, on its lead, by its operator: must be 0).
+Printed: requests/s, claims/s, client-side and server-side latency (p50/p95/p99; server
+side is Odoo's own per-request time from its access log: query time + the rest), errors;
+then the SQL checks: leads reserved twice (must be 0) and notes lost (every note the
+server acknowledged must be in lead_flow_log, on its lead, by its operator: must be 0).
 Reservations taken by the run are released at the start and at the end.
 """
 
@@ -33,7 +34,6 @@ import requests
 from latency import summary  # bench/, the script's own folder
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QUEUE_ORDER = "lead_flow_last_contact_at asc nulls first, priority desc, create_date asc, id asc"
 # Odoo's access log line: "POST /web/dataset/call_kw/crm.lead/<method> HTTP/1.1" 200 - <query
 # count> <query seconds> <other seconds>
 ACCESS_LINE = re.compile(
@@ -48,7 +48,6 @@ def parse_args():
     parser.add_argument("--operators", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0, help="atomic phase length")
-    parser.add_argument("--naive-seconds", type=float, default=0.0, help="0 = skip")
     parser.add_argument("--port", type=int, default=8079)
     parser.add_argument("--notes-every", type=int, default=1, help="log a note every N claims")
     return parser.parse_args()
@@ -207,28 +206,6 @@ def atomic_work(notes_every):
     return work
 
 
-def naive_work(notes_every):
-    """Same workload, the lead picked the naive way: search the first free lead, write."""
-
-    def work(op, deadline, out):
-        n = 0
-        while time.perf_counter() < deadline:
-            found = op.call(
-                "crm.lead",
-                "search_read",
-                [[("lead_flow_in_queue", "=", True), ("lead_flow_reserved_user_id", "=", False)]],
-                {"fields": ["id"], "limit": 1, "order": QUEUE_ORDER},
-            )
-            if not found:
-                continue
-            lead_id = found[0]["id"]
-            if op.call("crm.lead", "write", [[lead_id], {"lead_flow_reserved_user_id": op.uid}]):
-                n += 1
-                out.append((lead_id, log_note(op, lead_id, n, notes_every)))
-
-    return work
-
-
 def release(conn, uids):
     with conn.cursor() as cr:
         cr.execute(
@@ -318,20 +295,11 @@ def main():
         since = server.log_size()
         elapsed, outs = run_phase(operators, args.seconds, atomic_work(args.notes_every))
         time.sleep(1)  # let the workers write their last access-log lines
-        rate, twice, lost, errors = report(
-            "ATOMIC Next lead + note", server, since, operators, elapsed, outs, conn
+        _rate, twice, lost, errors = report(
+            "Next lead + note", server, since, operators, elapsed, outs, conn
         )
         failed = twice or lost or errors
         release(conn, uids)
-        if args.naive_seconds:
-            since = server.log_size()
-            elapsed, outs = run_phase(operators, args.naive_seconds, naive_work(args.notes_every))
-            time.sleep(1)
-            naive_rate, *_rest = report(
-                "NAIVE search_read + write + note", server, since, operators, elapsed, outs, conn
-            )
-            if naive_rate:
-                print(f"\nspeed-up: {rate / naive_rate:.1f}x claims/s, same workload")
     finally:
         server.stop()
         release(conn, uids)

@@ -15,6 +15,9 @@ TEAM_LEADER_GROUP = "lead_flow.group_lead_flow_team_leader"
 MANAGER_GROUP = "lead_flow.group_lead_flow_manager"
 
 
+RESERVATION_FIELDS = ("lead_flow_reserved_user_id", "lead_flow_reserved_at")
+
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
@@ -92,6 +95,18 @@ class CrmLead(models.Model):
             and self.env.user.has_group(TEAM_LEADER_GROUP)
         )
 
+    def write(self, vals):
+        # A reservation is what keeps two operators off one lead: it changes only through
+        # the methods that check who may take or free it, never by editing the lead.
+        if not self.env.su and any(name in vals for name in RESERVATION_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "Reservations change through Next lead, a note, Release or Reassign, "
+                    "not by editing the lead."
+                )
+            )
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Reservation
     # ------------------------------------------------------------------
@@ -151,7 +166,7 @@ class CrmLead(models.Model):
                         holder=holder.name,
                     )
                 )
-        self.filtered("lead_flow_reserved_user_id").write(
+        self.filtered("lead_flow_reserved_user_id").sudo().write(
             {"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False}
         )
         return True
@@ -171,7 +186,17 @@ class CrmLead(models.Model):
         user = self.env["res.users"].browse(int(user_id)).exists()
         if not user or not user.has_group(OPERATOR_GROUP):
             raise UserError(self.env._("Leads can only be reserved for Lead Flow operators."))
-        self.write(
+        for lead in self:
+            if not lead.with_user(user).has_access("read"):
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot see %(lead)s (their access rights or sales team), so "
+                        "it cannot be reserved for them.",
+                        user=user.name,
+                        lead=lead.display_name,
+                    )
+                )
+        self.sudo().write(
             {"lead_flow_reserved_user_id": user.id, "lead_flow_reserved_at": fields.Datetime.now()}
         )
         return True
@@ -274,7 +299,12 @@ class CrmLead(models.Model):
         )
         if template.tag_ids:
             lead_vals["tag_ids"] = [Command.link(tag.id) for tag in template.tag_ids]
+        reservation = {
+            name: lead_vals.pop(name) for name in RESERVATION_FIELDS if name in lead_vals
+        }
         self.write(lead_vals)
+        if reservation:  # checked above, under the row lock
+            self.sudo().write(reservation)
         return log.id
 
     def _lead_flow_note_html(self, log_type, text, template, outcome, close):

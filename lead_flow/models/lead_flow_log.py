@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 OUTCOMES = [
     ("positive", "Positive"),
@@ -64,3 +64,28 @@ class LeadFlowLog(models.Model):
                 raise ValidationError(
                     self.env._("A manual entry needs a comment: write what happened.")
                 )
+
+    # Who did what to which lead, and when, is history: only the system changes it (undo
+    # goes through action_undo, which records who undid the entry).
+    _lead_flow_history_fields = (
+        "lead_id",
+        "user_id",
+        "date",
+        "origin",
+        "message_id",
+        "undone",
+        "undone_by_id",
+        "undone_at",
+    )
+
+    def write(self, vals):
+        frozen = [name for name in self._lead_flow_history_fields if name in vals]
+        if frozen and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The history keeps who did what, on which lead and when: %(fields)s "
+                    "cannot be changed. Undo the entry and log a new one instead.",
+                    fields=", ".join(self._fields[name].string for name in frozen),
+                )
+            )
+        return super().write(vals)

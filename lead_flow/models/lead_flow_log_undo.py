@@ -38,8 +38,9 @@ class LeadFlowLog(models.Model):
                         date=entry.undone_at,
                     )
                 )
+            # The lead's team now, as for release and reassign: entries follow their lead.
             if entry.user_id != self.env.user and not Lead._lead_flow_user_manages_team(
-                entry.team_id
+                entry.lead_id.team_id
             ):
                 raise AccessError(
                     self.env._(

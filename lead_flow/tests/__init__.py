@@ -21,3 +21,4 @@ from . import test_tours
 from . import test_access_matrix
 from . import test_i18n
 from . import test_external_client
+from . import test_team_leader

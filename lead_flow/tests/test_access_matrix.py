@@ -43,7 +43,7 @@ ROWS = [
     ("internal", "write", "entry_a", AccessError),
     ("operator", "write", "entry_a", OK),
     ("operator_2", "write", "entry_a", AccessError),
-    ("team_leader", "write", "entry_a", OK),
+    ("team_leader", "write", "entry_a", AccessError),  # only through Undo
     ("team_leader", "write", "entry_b", AccessError),
     ("manager", "write", "entry_b", OK),
     ("operator", "unlink", "entry_a", AccessError),

@@ -1,0 +1,83 @@
+"""Team leaders act on their teams' leads only; history and reservations change only
+through the methods that check who may change them."""
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import LeadFlowCase
+
+TEAM_LEADER = "lead_flow.group_lead_flow_team_leader"
+
+
+@tagged("post_install", "-at_install")
+class TestTeamLeader(LeadFlowCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.leader = new_test_user(
+            cls.env, "lf_leader", groups=f"base.group_user,{TEAM_LEADER}", name="Lea Leader"
+        )
+        Team = cls.env["crm.team"]
+        cls.team_a = Team.create({"name": "LF Team A", "user_id": cls.leader.id})
+        cls.team_b = Team.create({"name": "LF Team B"})
+        cls.lead.write({"team_id": cls.team_a.id, "user_id": cls.operator.id})
+
+    def test_undo_follows_the_lead_to_its_new_team(self):
+        entry = self.log_note(self.operator, "Called about the offer.")
+        self.lead.team_id = self.team_b
+        with self.assertRaises(AccessError):
+            entry.with_user(self.leader).action_undo()
+        self.assertFalse(entry.undone)
+        self.lead.team_id = self.team_a
+        entry.with_user(self.leader).action_undo()
+        self.assertEqual((entry.undone, entry.undone_by_id), (True, self.leader))
+
+    def test_nobody_rewrites_who_did_what(self):
+        entry = self.log_note(self.operator, "Called about the offer.")
+        for user, vals in (
+            (self.operator, {"user_id": self.operator_2.id}),
+            (self.operator, {"date": "2020-01-01 00:00:00"}),
+            (self.manager, {"lead_id": self.env["crm.lead"].create({"name": "Other"}).id}),
+            (self.manager, {"undone": True}),
+        ):
+            before = entry.read(list(vals))[0]
+            with self.subTest(user=user.login, vals=vals), self.assertRaises(UserError) as caught:
+                entry.with_user(user).write(vals)
+            self.assertIn("cannot be changed", str(caught.exception))
+            entry.invalidate_recordset()
+            self.assertEqual(entry.read(list(vals))[0], before)
+        # What the note says can still be corrected by its author.
+        entry.with_user(self.operator).write({"body": "Called about the new offer."})
+        self.assertEqual(entry.body, "Called about the new offer.")
+
+    def test_reassign_only_to_an_operator_who_can_see_the_lead(self):
+        self.log_note(self.operator, "Called about the offer.")
+        own_only = new_test_user(
+            self.env,
+            "lf_own_only_op",
+            groups="base.group_user,lead_flow.group_lead_flow_operator",
+            name="Ola Own",
+        )
+        before = self.lead_snapshot()
+        with self.assertRaises(UserError) as caught:
+            self.lead.with_user(self.leader).lead_flow_reassign(own_only.id)
+        self.assertIn("Ola Own cannot see", str(caught.exception))
+        self.assertEqual(self.lead_snapshot(), before)
+        self.lead.with_user(self.leader).lead_flow_reassign(self.operator_2.id)
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator_2)
+
+    def test_reservation_cannot_be_taken_by_editing_the_lead(self):
+        self.log_note(self.operator, "Called about the offer.")
+        self.env.cr.flush()  # the note's own tracking is posted before the snapshot
+        for user in (self.operator_2, self.leader, self.manager):
+            before = self.lead_snapshot()
+            # The savepoint plays the request: refused, everything it did is rolled back.
+            with (
+                self.subTest(user=user.login),
+                self.assertRaises(AccessError),
+                self.env.cr.savepoint(),
+            ):
+                self.lead.with_user(user).write({"lead_flow_reserved_user_id": user.id})
+            self.assertEqual(self.lead_snapshot(), before)
+        # Other fields of the lead stay editable as before.
+        self.lead.with_user(self.operator_2).write({"description": "Prefers mornings."})
