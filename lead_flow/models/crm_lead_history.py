@@ -146,6 +146,19 @@ class CrmLead(models.Model):
             "context": {"active_test": False},
         }
 
+    def _merge_dependences(self, opportunities):
+        """Merged leads keep their Lead Flow history: Odoo moves their chatter to the lead
+        that stays, and their entries would otherwise be deleted with them."""
+        res = super()._merge_dependences(opportunities)
+        entries = self.env["lead.flow.log"].sudo().search([("lead_id", "in", opportunities.ids)])
+        if entries:
+            entries.write({"lead_id": self.id})
+            self._lead_flow_recompute_last_contact()
+            worked = entries.filtered(lambda entry: entry.origin == "manual" and not entry.undone)
+            if worked and self.lead_flow_state == "none":
+                self.sudo().lead_flow_state = "in_progress"
+        return res
+
     def _lead_flow_recompute_last_contact(self):
         """Last contact / outcome follow the latest remaining manual entry."""
         for lead in self.sudo():

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -91,3 +93,20 @@ class TestLogNote(LeadFlowCase):
         self.operator.partner_id.email = False
         log = self.log_note(self.operator, "No e-mail on my profile.")
         self.assertEqual(log.message_id.author_id, self.operator.partner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestMergeKeepsHistory(LeadFlowCase):
+    def test_merging_leads_keeps_every_entry_on_the_lead_that_stays(self):
+        other = self.env["crm.lead"].create(
+            {"name": "Lead Flow duplicate", "type": "lead", "email_from": "anna@example.com"}
+        )
+        first = self.log_note(self.operator, "First call on the original.")
+        second = self.log_note(self.operator_2, "Call on the duplicate.", lead=other)
+        second.sudo().date = first.date + timedelta(hours=1)
+        merged = (self.lead | other).with_user(self.manager).merge_opportunity()
+        self.assertEqual(len(merged), 1)
+        self.assertTrue((first | second).exists(), "merging deletes no history")
+        self.assertEqual((first | second).lead_id, merged)
+        self.assertEqual(merged.lead_flow_last_contact_at, second.date)
+        self.assertEqual(merged.lead_flow_state, "in_progress")
