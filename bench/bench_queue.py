@@ -218,7 +218,7 @@ class Bench:
         plans = {}
         with self.request_as(self.operator_ids[0]) as env:
             Lead = env["crm.lead"]
-            pick = Lead._lead_flow_claim_pick_sql()
+            pick, _reusable = Lead._lead_flow_claim_pick_sql()
             page = Lead._search(
                 [("lead_flow_in_queue", "=", True)], limit=80, order=self.queue_order
             ).select()

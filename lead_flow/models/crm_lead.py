@@ -187,7 +187,9 @@ class CrmLead(models.Model):
         if not user or not user.has_group(OPERATOR_GROUP):
             raise UserError(self.env._("Leads can only be reserved for Lead Flow operators."))
         for lead in self:
-            if not lead.with_user(user).has_access("read"):
+            # In the target's own companies: the caller's company switcher is not theirs.
+            as_target = lead.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+            if not as_target.has_access("read"):
                 raise UserError(
                     self.env._(
                         "%(user)s cannot see %(lead)s (their access rights or sales team), so "

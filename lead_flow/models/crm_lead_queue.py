@@ -59,6 +59,8 @@ def _domain_on_columns(model, domain):
         if not isinstance(leaf, (list, tuple)) or len(leaf) != 3 or not isinstance(leaf[0], str):
             continue  # '&', '|', '!', or a constant leaf such as (1, '=', 1)
         path, operator, value = leaf
+        if operator in ("child_of", "parent_of"):
+            return False  # the ids of the hierarchy are looked up when compiling
         current = model
         for name in path.split("."):
             field = current._fields.get(name)
@@ -201,13 +203,14 @@ class CrmLead(models.Model):
         """
         self._lead_flow_check_operator(claiming=True)
         now = fields.Datetime.now()
-        pick = self._lead_flow_claim_pick_sql()
+        pick, reusable = self._lead_flow_claim_pick_sql()
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
             self.sudo().env.flush_all()  # pending recomputations may need more rights
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now)
-        elif self._lead_flow_claim_prepared():
+        elif reusable and self._lead_flow_claim_prepared():
+            # Prepared once per connection: only for SQL that is the same at every claim.
             dbname = self.env.cr.dbname
             try:
                 with claim_connection.claim_cursor(dbname) as (cr, prepared):
@@ -241,10 +244,13 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_claim_pick_sql(self):
-        """The sub-select that picks and locks the caller's next free lead."""
+        """The sub-select that picks and locks the caller's next free lead, and whether it
+        is the same at every claim (cached, so worth preparing)."""
         rule_context = tuple(self.env["ir.rule"]._compute_domain_context_values())
         pick = self._lead_flow_claim_pick_sql_cached(tuple(self.env.companies.ids), rule_context)
-        return pick if pick is not None else self._lead_flow_compile_pick_sql()
+        if pick is not None:
+            return pick, True
+        return self._lead_flow_compile_pick_sql(), False
 
     @api.model
     @tools.ormcache("self.env.uid", "self.env.su", "self.env.lang", "company_ids", "rule_context")

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -77,6 +79,41 @@ class LeadFlowLog(models.Model):
         "undone_by_id",
         "undone_at",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._lead_flow_check_new_entry(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _lead_flow_check_new_entry(self, vals):
+        """A user logs a manual entry in their own name, now, on the lead its chatter
+        message belongs to; automatic and undone entries are the system's."""
+        vals.setdefault("user_id", self.env.uid)
+        now = fields.Datetime.now()
+        vals.setdefault("date", now)
+        forged = []
+        if vals["user_id"] != self.env.uid:
+            forged.append("user_id")
+        if abs(fields.Datetime.to_datetime(vals["date"]) - now) > timedelta(minutes=5):
+            forged.append("date")
+        if vals.get("origin", "manual") != "manual":
+            forged.append("origin")
+        forged += [name for name in ("undone", "undone_by_id", "undone_at") if vals.get(name)]
+        if vals.get("message_id"):
+            message = self.env["mail.message"].sudo().browse(vals["message_id"])
+            if (message.model, message.res_id) != ("crm.lead", vals.get("lead_id")):
+                forged.append("message_id")
+        if forged:
+            raise UserError(
+                self.env._(
+                    "Entries are logged in your name, now, on their own lead: %(fields)s "
+                    "cannot be set.",
+                    fields=", ".join(self._fields[name].string for name in forged),
+                )
+            )
 
     def write(self, vals):
         frozen = [name for name in self._lead_flow_history_fields if name in vals]

@@ -40,7 +40,7 @@ class LeadFlowLog(models.Model):
                 )
             # The lead's team now, as for release and reassign: entries follow their lead.
             if entry.user_id != self.env.user and not Lead._lead_flow_user_manages_team(
-                entry.lead_id.team_id
+                entry.lead_id.sudo().team_id
             ):
                 raise AccessError(
                     self.env._(

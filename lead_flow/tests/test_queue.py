@@ -184,6 +184,20 @@ class TestQueue(LeadFlowCase):
         fresh = self.env["crm.lead"].create({"name": "LFQ fresh", "user_id": False})
         self.assertEqual(Lead.lead_flow_claim_next(), fresh.id)
 
+    def test_claim_with_a_scope_on_a_company_hierarchy_sees_new_contacts(self):
+        company = self.env["res.partner"].create({"name": "LFQ Corp", "is_company": True})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_flow.queue_domain",
+            f"[('name', '=like', 'LFQ %'), ('partner_id', 'child_of', {company.id})]",
+        )
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        self.assertFalse(Lead.lead_flow_claim_next())
+        contact = self.env["res.partner"].create({"name": "Lia", "parent_id": company.id})
+        fresh = self.env["crm.lead"].create(
+            {"name": "LFQ at Corp", "partner_id": contact.id, "user_id": False}
+        )
+        self.assertEqual(Lead.lead_flow_claim_next(), fresh.id)
+
     def test_invalid_queue_scope_is_refused_in_settings(self):
         admin_env = self.env(user=self.env.ref("base.user_admin"))
         settings = admin_env["res.config.settings"].create(

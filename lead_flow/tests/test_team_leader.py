@@ -81,3 +81,46 @@ class TestTeamLeader(LeadFlowCase):
             self.assertEqual(self.lead_snapshot(), before)
         # Other fields of the lead stay editable as before.
         self.lead.with_user(self.operator_2).write({"description": "Prefers mornings."})
+
+    def test_entries_are_logged_in_ones_own_name_and_now(self):
+        Log = self.env["lead.flow.log"].with_user(self.operator)
+        call = self.env.ref("lead_flow.log_type_call")
+        base = {"lead_id": self.lead.id, "type_id": call.id, "body": "Called."}
+        other_message = self.env["crm.lead"].create({"name": "Other"}).message_post(body="x")
+        self.env.cr.flush()  # that message's own automatic entry, before counting
+        for forged in (
+            {"user_id": self.operator_2.id},
+            {"date": "2020-01-01 00:00:00"},
+            {"origin": "automatic"},
+            {"undone": True},
+            {"message_id": other_message.id},
+        ):
+            count = self.env["lead.flow.log"].search_count([])
+            with self.subTest(forged=forged), self.assertRaises(UserError):
+                Log.create({**base, **forged})
+            self.assertEqual(self.env["lead.flow.log"].search_count([]), count)
+        entry = Log.create(base)
+        self.assertEqual(entry.user_id, self.operator)
+
+    def test_undo_by_a_manager_without_the_all_leads_right(self):
+        entry = self.log_note(self.operator, "Called about the offer.")
+        manager_own_leads = new_test_user(
+            self.env,
+            "lf_manager_own",
+            groups="base.group_user,lead_flow.group_lead_flow_manager",
+            name="Mona Manager",
+        )
+        entry.with_user(manager_own_leads).action_undo()
+        self.assertEqual(entry.undone_by_id, manager_own_leads)
+
+    def test_reassign_with_several_companies_in_the_switcher(self):
+        self.log_note(self.operator, "Called about the offer.")
+        company_b = self.env["res.company"].create({"name": "LF Company B"})
+        self.leader.company_ids |= company_b
+        leader_env = self.leader.with_context(
+            allowed_company_ids=[self.env.company.id, company_b.id]
+        )
+        self.lead.with_user(leader_env).with_context(
+            allowed_company_ids=[self.env.company.id, company_b.id]
+        ).lead_flow_reassign(self.operator_2.id)
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator_2)
