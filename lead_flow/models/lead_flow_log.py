@@ -83,6 +83,7 @@ class LeadFlowLog(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay theirs
             for vals in vals_list:
                 self._lead_flow_check_new_entry(vals)
         return super().create(vals_list)
