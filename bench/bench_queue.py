@@ -15,10 +15,10 @@ plans. Reservations taken by the benchmark are released at start and at the end.
 """
 
 import argparse
+import functools
 import os
 import random
 import sys
-import threading
 import time
 
 import psycopg2
@@ -106,19 +106,8 @@ class Bench:
     def run_operators(self, work):
         """Run work(uid, results) in one thread per operator; return elapsed seconds."""
         results = {uid: [] for uid in self.operator_ids}
-        barrier = threading.Barrier(len(self.operator_ids))
-
-        def target(uid):
-            barrier.wait()
-            work(uid, results[uid])
-
-        threads = [threading.Thread(target=target, args=(uid,)) for uid in self.operator_ids]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return time.perf_counter() - start, results
+        calls = [functools.partial(work, uid, results[uid]) for uid in self.operator_ids]
+        return latency.run_together(calls), results
 
     # -- the measured operations -------------------------------------------------
     def claim_atomic(self, uid, out):

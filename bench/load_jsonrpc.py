@@ -19,19 +19,19 @@ Reservations taken by the run are released at the start and at the end.
 """
 
 import argparse
+import functools
 import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 
 import psycopg2
 import requests
-from latency import summary  # bench/, the script's own folder
+from latency import run_together, summary  # bench/, the script's own folder
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Odoo's access log line: "POST /web/dataset/call_kw/crm.lead/<method> HTTP/1.1" 200 - <query
@@ -170,19 +170,9 @@ class Operator:
 def run_phase(operators, seconds, work):
     """Run work(op, deadline, out) on every operator at once; return (elapsed, outs)."""
     outs = {op.login: [] for op in operators}
-    barrier = threading.Barrier(len(operators))
-
-    def target(op):
-        barrier.wait()
-        work(op, time.perf_counter() + seconds, outs[op.login])
-
-    threads = [threading.Thread(target=target, args=(op,)) for op in operators]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - start, outs
+    deadline = time.perf_counter() + seconds
+    calls = [functools.partial(work, op, deadline, outs[op.login]) for op in operators]
+    return run_together(calls), outs
 
 
 def log_note(op, lead_id, n, notes_every):
