@@ -257,7 +257,7 @@ def report(title, server, since, operators, elapsed, outs, conn):
     print(f"  notes lost (acknowledged but not stored as sent): {lost}")
     for op in operators:
         op.latencies, op.errors = {}, []
-    return claims / elapsed, twice, lost, len(errors)
+    return twice, lost, len(errors)
 
 
 def main():
@@ -285,7 +285,7 @@ def main():
         since = server.log_size()
         elapsed, outs = run_phase(operators, args.seconds, atomic_work(args.notes_every))
         time.sleep(1)  # let the workers write their last access-log lines
-        _rate, twice, lost, errors = report(
+        twice, lost, errors = report(
             "Next lead + note", server, since, operators, elapsed, outs, conn
         )
         failed = twice or lost or errors

@@ -186,18 +186,19 @@ class CrmLead(models.Model):
         user = self.env["res.users"].browse(int(user_id)).exists()
         if not user or not user.has_group(OPERATOR_GROUP):
             raise UserError(self.env._("Leads can only be reserved for Lead Flow operators."))
-        for lead in self:
-            # In the target's own companies: the caller's company switcher is not theirs.
-            as_target = lead.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
-            if not as_target.has_access("read"):
-                raise UserError(
-                    self.env._(
-                        "%(user)s cannot see %(lead)s (their access rights or sales team), so "
-                        "it cannot be reserved for them.",
-                        user=user.name,
-                        lead=lead.display_name,
-                    )
+        # One query for all the leads, in the target's own companies: the caller's company
+        # switcher is not theirs.
+        as_target = self.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        hidden = self - as_target._filtered_access("read")
+        if hidden:
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot see %(lead)s (their access rights or sales team), so "
+                    "it cannot be reserved for them.",
+                    user=user.name,
+                    lead=hidden[0].display_name,
                 )
+            )
         self.sudo().write(
             {"lead_flow_reserved_user_id": user.id, "lead_flow_reserved_at": fields.Datetime.now()}
         )

@@ -212,9 +212,13 @@ class CrmLead(models.Model):
         elif reusable and self._lead_flow_claim_prepared():
             # Prepared once per connection: only for SQL that is the same at every claim.
             dbname = self.env.cr.dbname
-            try:
+
+            def claim():
                 with claim_connection.claim_cursor(dbname) as (cr, prepared):
-                    lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
+                    return self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
+
+            try:
+                lead_id = claim()
             except (
                 psycopg2.OperationalError,
                 psycopg2.InterfaceError,
@@ -225,8 +229,7 @@ class CrmLead(models.Model):
                 # lost our prepared statements. Nothing was claimed: drop the idle ones
                 # and claim once more on a new connection.
                 claim_connection.close_all(dbname)
-                with claim_connection.claim_cursor(dbname) as (cr, prepared):
-                    lead_id = self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
+                lead_id = claim()
         else:
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)

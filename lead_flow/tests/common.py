@@ -4,6 +4,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 OPERATOR = "lead_flow.group_lead_flow_operator"
 MANAGER = "lead_flow.group_lead_flow_manager"
+TEAM_LEADER = "lead_flow.group_lead_flow_team_leader"
 ALL_LEADS = "sales_team.group_sale_salesman_all_leads"
 
 

@@ -14,9 +14,8 @@ from contextlib import closing
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import ALL_LEADS, MANAGER, LeadFlowCase
+from .common import ALL_LEADS, MANAGER, TEAM_LEADER, LeadFlowCase
 
-TEAM_LEADER = "lead_flow.group_lead_flow_team_leader"
 OK = "ok"
 API_KEY = "sk-matrix-secret"
 DAY = [("date", ">=", "2020-03-02 00:00:00"), ("date", "<", "2020-03-03 00:00:00")]

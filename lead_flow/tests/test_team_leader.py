@@ -4,9 +4,7 @@ through the methods that check who may change them."""
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import LeadFlowCase
-
-TEAM_LEADER = "lead_flow.group_lead_flow_team_leader"
+from .common import MANAGER, OPERATOR, TEAM_LEADER, LeadFlowCase
 
 
 @tagged("post_install", "-at_install")
@@ -55,7 +53,7 @@ class TestTeamLeader(LeadFlowCase):
         own_only = new_test_user(
             self.env,
             "lf_own_only_op",
-            groups="base.group_user,lead_flow.group_lead_flow_operator",
+            groups=f"base.group_user,{OPERATOR}",
             name="Ola Own",
         )
         before = self.lead_snapshot()
@@ -107,7 +105,7 @@ class TestTeamLeader(LeadFlowCase):
         manager_own_leads = new_test_user(
             self.env,
             "lf_manager_own",
-            groups="base.group_user,lead_flow.group_lead_flow_manager",
+            groups=f"base.group_user,{MANAGER}",
             name="Mona Manager",
         )
         entry.with_user(manager_own_leads).action_undo()
