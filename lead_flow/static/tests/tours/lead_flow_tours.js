@@ -159,8 +159,10 @@ tours.add("lead_flow_admin_settings_tour", {
             run: "click",
         },
         {
+            // The typed value matches before the save ends: wait for a clean form too.
             content: "Saved: the page reloads with the new value",
-            trigger: "#lead_flow_reservation .o_field_widget[name=lead_flow_reservation_hours] input:value('12')",
+            trigger:
+                "body:not(:has(.o_form_dirty)) #lead_flow_reservation .o_field_widget[name=lead_flow_reservation_hours] input:value('12')",
         },
     ],
 });
