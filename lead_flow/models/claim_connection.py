@@ -5,8 +5,8 @@ PostgreSQL needs over 1 ms to plan it: crm_lead carries some thirty indexes, and
 partial queue indexes must be proven usable for the query. A prepared statement run with
 a generic plan skips that planning. Odoo's pool cannot keep one: it resets every
 connection it lends (psycopg2's reset runs DISCARD ALL). So the claim keeps a few
-connections of its own, READ COMMITTED (see lead_flow_claim_next), per process and
-database, closed after a minute unused.
+connections of its own, READ COMMITTED and in autocommit (see lead_flow_claim_next), per
+process and database, closed after a minute unused.
 
 Not for a pooler in transaction mode (pgbouncer), where prepared statements do not stay
 on one session: set the system parameter ``lead_flow.claim_prepared`` to ``False``.
@@ -19,13 +19,19 @@ import time
 from contextlib import contextmanager
 
 import psycopg2
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo.sql_db import connection_info_for
 
 IDLE_SECONDS = 60
 APPLICATION_SUFFIX = "lead_flow_claim"
 MAX_IDLE = 32  # enough for every thread of a threaded server claiming at once
+# Set once per connection rather than with SET LOCAL at every claim. A reservation is soft
+# state (lost in a crash, the lead is simply free again), so its commit need not wait for
+# the WAL flush; the prepared claim runs with its generic plan (never re-planned).
+SESSION_SETTINGS = (
+    "SET default_transaction_isolation TO 'read committed';"
+    " SET synchronous_commit TO off; SET plan_cache_mode TO force_generic_plan"
+)
 
 _lock = threading.Lock()
 # (pid, database) -> [(connection, names prepared on it, last used)]. Keyed by pid: a
@@ -63,8 +69,9 @@ def _give_back(key, connection, names):
 
 @contextmanager
 def claim_cursor(dbname):
-    """A READ COMMITTED psycopg2 cursor and the set of statement names prepared on its
-    connection; committed on success, rolled back (and the connection dropped) on error."""
+    """A psycopg2 cursor in autocommit mode (each execute() is one READ COMMITTED
+    transaction) and the set of statement names prepared on its connection; on error the
+    connection is dropped."""
     key = (os.getpid(), dbname)
     found = _take(key)
     if found:
@@ -76,12 +83,15 @@ def claim_cursor(dbname):
             :63
         ]
         connection = psycopg2.connect(**info)
-        connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+        # Autocommit: the statements of one execute() run as one implicit READ COMMITTED
+        # transaction, committed by the server, with no COMMIT round trip of our own.
+        connection.autocommit = True
+        with connection.cursor() as cr:
+            cr.execute(SESSION_SETTINGS)
         names = set()
     try:
         with connection.cursor() as cr:
             yield cr, names
-        connection.commit()
     except BaseException:
         # The connection may be broken or mid-transaction: do not lend it again.
         connection.close()

@@ -55,13 +55,18 @@ class CrmLead(models.Model):
     # Settings helpers
     # ------------------------------------------------------------------
     @api.model
-    def _lead_flow_reservation_cutoff(self):
-        """Reservations taken before this moment have expired (None: they never expire)."""
+    def _lead_flow_reservation_hours(self):
+        """Hours after which a reservation without a new note expires (0: never)."""
         raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.reservation_hours", "0")
         try:
-            hours = int(raw or 0)
+            return max(int(raw or 0), 0)
         except ValueError:
-            hours = 0
+            return 0
+
+    @api.model
+    def _lead_flow_reservation_cutoff(self):
+        """Reservations taken before this moment have expired (None: they never expire)."""
+        hours = self._lead_flow_reservation_hours()
         return fields.Datetime.now() - timedelta(hours=hours) if hours > 0 else None
 
     @api.model

@@ -1,4 +1,6 @@
 import logging
+from collections import namedtuple
+from datetime import timedelta
 
 import psycopg2
 import psycopg2.errors
@@ -11,6 +13,7 @@ from odoo.tools import SQL, create_index
 from odoo.tools.safe_eval import safe_eval
 
 from . import claim_connection
+from .crm_lead import OPERATOR_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -50,6 +53,10 @@ RELEASE_EXPIRED = """UPDATE crm_lead
                           WHERE lead_flow_reserved_user_id IS NOT NULL
                             AND lead_flow_reserved_at < $1
                             FOR UPDATE SKIP LOCKED)"""
+
+
+# What Next lead looks up once per claim (see _lead_flow_claim_plan_cached).
+ClaimPlan = namedtuple("ClaimPlan", "operator pick statement hours prepared")
 
 
 def _domain_on_columns(model, domain):
@@ -201,21 +208,24 @@ class CrmLead(models.Model):
         committed after ours began would raise a serialization error instead of being
         re-checked and skipped.
         """
-        self._lead_flow_check_operator(claiming=True)
+        plan = self._lead_flow_claim_plan()
+        if not plan.operator:
+            self._lead_flow_check_operator(claiming=True)  # raises, in the user's words
         now = fields.Datetime.now()
-        pick, reusable = self._lead_flow_claim_pick_sql()
+        cutoff = now - timedelta(hours=plan.hours) if plan.hours > 0 else None
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
             self.sudo().env.flush_all()  # pending recomputations may need more rights
-            lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now)
-        elif reusable and self._lead_flow_claim_prepared():
+            pick = plan.pick or self._lead_flow_compile_pick_sql()
+            lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now, cutoff)
+        elif plan.pick is not None and plan.prepared:
             # Prepared once per connection: only for SQL that is the same at every claim.
             dbname = self.env.cr.dbname
 
             def claim():
                 with claim_connection.claim_cursor(dbname) as (cr, prepared):
-                    return self._lead_flow_execute_prepared_claim(cr, prepared, pick, now)
+                    return self._lead_flow_execute_prepared_claim(cr, prepared, plan, now, cutoff)
 
             try:
                 lead_id = claim()
@@ -231,9 +241,10 @@ class CrmLead(models.Model):
                 claim_connection.close_all(dbname)
                 lead_id = claim()
         else:
+            pick = plan.pick or self._lead_flow_compile_pick_sql()
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-                lead_id = self._lead_flow_execute_claim(cr, pick, now)
+                lead_id = self._lead_flow_execute_claim(cr, pick, now, cutoff)
         if lead_id:
             self.browse(lead_id).invalidate_recordset(
                 ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
@@ -241,33 +252,47 @@ class CrmLead(models.Model):
         return lead_id
 
     @api.model
-    def _lead_flow_claim_prepared(self):
-        param = self.env["ir.config_parameter"].sudo().get_param("lead_flow.claim_prepared")
-        return str(param or "True").lower() not in ("0", "false", "no")
+    def _lead_flow_claim_plan(self):
+        """What Next lead needs besides the clock, looked up once per claim."""
+        rule_context = tuple(self.env["ir.rule"]._compute_domain_context_values())
+        return self._lead_flow_claim_plan_cached(rule_context)
+
+    @api.model
+    @tools.ormcache("self.env.uid", "self.env.su", "self.env.lang", "rule_context")
+    def _lead_flow_claim_plan_cached(self, rule_context):
+        # The caller's right to claim, the settings and the compiled sub-select only change
+        # with what clears the registry cache (groups, settings, record rules, won stages),
+        # so they are kept per user and company context, as ir.rule keeps its domains
+        # (rule_context holds the allowed companies): one cache look-up per claim instead
+        # of one per setting. Compiling the domain, record rules and order takes longer
+        # than running the statement. The sub-select is not kept (None) when a field on the
+        # way has no column: its search method may put ids or dates of the moment in it.
+        operator = self.env.su or self.env.user.has_group(OPERATOR_GROUP)
+        ICP = self.env["ir.config_parameter"].sudo()
+        prepared = ICP.get_param("lead_flow.claim_prepared") or "True"
+        pick = name = None
+        if operator:
+            rules = [] if self.env.su else self.env["ir.rule"]._compute_domain(self._name, "read")
+            domain = self._lead_flow_queue_domain(include_mine=False)
+            if _domain_on_columns(self, domain) and _domain_on_columns(self, rules):
+                pick = self._lead_flow_compile_pick_sql(domain)
+                name = claim_connection.statement_name("lead_flow_claim", pick.code, pick.params)
+        return ClaimPlan(
+            operator=operator,
+            pick=pick,
+            statement=name,
+            hours=self._lead_flow_reservation_hours(),
+            prepared=str(prepared).lower() not in ("0", "false", "no"),
+        )
 
     @api.model
     def _lead_flow_claim_pick_sql(self):
         """The sub-select that picks and locks the caller's next free lead, and whether it
         is the same at every claim (cached, so worth preparing)."""
-        rule_context = tuple(self.env["ir.rule"]._compute_domain_context_values())
-        pick = self._lead_flow_claim_pick_sql_cached(tuple(self.env.companies.ids), rule_context)
+        pick = self._lead_flow_claim_plan().pick
         if pick is not None:
             return pick, True
         return self._lead_flow_compile_pick_sql(), False
-
-    @api.model
-    @tools.ormcache("self.env.uid", "self.env.su", "self.env.lang", "company_ids", "rule_context")
-    def _lead_flow_claim_pick_sql_cached(self, company_ids, rule_context):
-        # Compiling the domain, record rules and order takes longer than running the
-        # statement, and only changes with what clears the registry cache (settings,
-        # record rules, groups, won stages), so the compiled SQL is kept per user and
-        # companies, as ir.rule keeps its domains. Not when a field on the way has no
-        # column: its search method may put ids or dates of the moment in the SQL (None).
-        rules = [] if self.env.su else self.env["ir.rule"]._compute_domain(self._name, "read")
-        domain = self._lead_flow_queue_domain(include_mine=False)
-        if not (_domain_on_columns(self, domain) and _domain_on_columns(self, rules)):
-            return None
-        return self._lead_flow_compile_pick_sql(domain)
 
     @api.model
     def _lead_flow_compile_pick_sql(self, domain=None):
@@ -277,10 +302,9 @@ class CrmLead(models.Model):
         return SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(query.table))
 
     @api.model
-    def _lead_flow_execute_claim(self, cr, pick, now):
+    def _lead_flow_execute_claim(self, cr, pick, now, cutoff):
         """Release expired reservations, then claim, in one round trip (Odoo cursor)."""
         parts = [SYNC_COMMIT_OFF]
-        cutoff = self._lead_flow_reservation_cutoff()
         if cutoff:
             parts.append(SQL(RELEASE_EXPIRED.replace("$1", "%s"), cutoff))
         claim = CLAIM.replace("$1", "%(uid)s").replace("$2", "%(now)s")
@@ -290,25 +314,26 @@ class CrmLead(models.Model):
         return row[0] if row else False
 
     @api.model
-    def _lead_flow_execute_prepared_claim(self, cr, prepared, pick, now):
-        """The same with statements prepared once per claim connection and run with a
-        generic plan ($1 = user, $2 = now; $1 = expiry cutoff): no planning per claim."""
-        claim_name = claim_connection.statement_name("lead_flow_claim", pick.code, pick.params)
+    def _lead_flow_execute_prepared_claim(self, cr, prepared, plan, now, cutoff):
+        """The same on a claim connection (autocommit, asynchronous commit and generic
+        plans set once per connection, see claim_connection) with statements prepared once
+        per connection ($1 = user, $2 = now; $1 = expiry cutoff): one round trip that is
+        its own transaction, no planning."""
+        parts = []
         for name, arg_types, body in (
             (RELEASE_NAME, "timestamp", SQL(RELEASE_EXPIRED)),
-            (claim_name, "int4, timestamp", SQL(CLAIM, pick=pick)),
+            (plan.statement, "int4, timestamp", SQL(CLAIM, pick=plan.pick)),
         ):
             if name not in prepared:
-                statement = SQL("PREPARE %s (%s) AS %s", SQL.identifier(name), SQL(arg_types), body)
-                cr.execute(statement.code, statement.params)
-                prepared.add(name)
-        parts = [SYNC_COMMIT_OFF, SQL("SET LOCAL plan_cache_mode TO force_generic_plan")]
-        cutoff = self._lead_flow_reservation_cutoff()
+                parts.append(
+                    SQL("PREPARE %s (%s) AS %s", SQL.identifier(name), SQL(arg_types), body)
+                )
         if cutoff:
             parts.append(SQL("EXECUTE %s (%s)", SQL.identifier(RELEASE_NAME), cutoff))
-        parts.append(SQL("EXECUTE %s (%s, %s)", SQL.identifier(claim_name), self.env.uid, now))
+        parts.append(SQL("EXECUTE %s (%s, %s)", SQL.identifier(plan.statement), self.env.uid, now))
         statement = SQL("; ").join(parts)
         cr.execute(statement.code, statement.params)
+        prepared.update((RELEASE_NAME, plan.statement))
         row = cr.fetchone()
         return row[0] if row else False
 

@@ -171,6 +171,25 @@ class TestQueue(LeadFlowCase):
         )
         self.assertFalse(Lead.lead_flow_claim_next())
 
+    def test_claim_follows_role_and_expiry_changes_after_caching(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        # Reservations last 48 hours: the one taken 30 hours ago is still held.
+        ICP.set_param("lead_flow.reservation_hours", "48")
+        claimed = [Lead.lead_flow_claim_next() for _lead in range(5)]  # cached from the first
+        expected = [self.never_high, self.never_low, self.contacted_old, self.contacted_recent]
+        self.assertEqual(claimed, [lead.id for lead in expected] + [False])
+        # Down to 24 hours: it has expired, and the next claim takes it over.
+        ICP.set_param("lead_flow.reservation_hours", "24")
+        self.assertEqual(Lead.lead_flow_claim_next(), self.expired.id)
+        self.assertEqual(self.expired.lead_flow_reserved_user_id, self.operator)
+        # Out of the operator role: refused at once, not served from the cache.
+        self.expired.sudo().lead_flow_release()
+        self.operator.groups_id = [(3, self.env.ref(OPERATOR).id)]
+        with self.assertRaisesRegex(AccessError, "Only Lead Flow operators can take leads"):
+            Lead.lead_flow_claim_next()
+        self.assertFalse(self.expired.lead_flow_reserved_user_id)
+
     def test_claim_with_a_scope_on_a_computed_field_sees_new_leads(self):
         # phone_sanitized_blacklisted has no column: its search method lists ids when the
         # domain is compiled, so a claim compiled once must not be reused.

@@ -159,6 +159,24 @@ class TestQueueConcurrency(TransactionCase):
         self.assertTrue(second, "the operator gets a lead, not a connection error")
         self.assertNotEqual(second, first)
 
+    def test_next_lead_takes_over_an_expired_reservation(self):
+        # Through the claim's own connection: expired reservations are released and the
+        # lead claimed in the same statement batch, committed together.
+        holder, taker = self.user_ids[:2]
+        first = self.lead_ids[0]
+        with self.committed_env() as env:
+            env.cr.execute(
+                "UPDATE crm_lead SET lead_flow_reserved_user_id = %s,"
+                " lead_flow_reserved_at = now() at time zone 'UTC' - interval '30 hours'"
+                " WHERE id = %s",
+                [holder, first],
+            )
+        with self.committed_env(taker) as env:
+            self.assertEqual(env["crm.lead"].lead_flow_claim_next(), first)
+        with self.committed_env() as env:
+            lead = env["crm.lead"].browse(first)
+            self.assertEqual(lead.lead_flow_reserved_user_id.id, taker)
+
     def assert_sixteen_operators_never_claim_the_same_lead(self):
         claims = []  # list.append is atomic under the GIL
 
