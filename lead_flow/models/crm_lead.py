@@ -300,16 +300,19 @@ class CrmLead(models.Model):
                 "company_id": self.company_id.id,
             }
         )
+        state = "done" if close or self.lead_flow_state == "done" else "in_progress"
         lead_vals.update(
-            lead_flow_last_contact_at=now,
-            lead_flow_outcome=outcome,
-            lead_flow_state="done" if close or self.lead_flow_state == "done" else "in_progress",
+            lead_flow_last_contact_at=now, lead_flow_outcome=outcome, lead_flow_state=state
         )
         if template.tag_ids:
             lead_vals["tag_ids"] = [Command.link(tag.id) for tag in template.tag_ids]
         reservation = {
             name: lead_vals.pop(name) for name in RESERVATION_FIELDS if name in lead_vals
         }
+        if state == "done" and (self.lead_flow_reserved_user_id or reservation):
+            # Nobody works a completed lead: it keeps no reservation, so a colleague's
+            # later courtesy note needs no release and does not reserve it again.
+            reservation = dict.fromkeys(RESERVATION_FIELDS, False)
         self.write(lead_vals)
         if reservation:  # checked above, under the row lock
             self.sudo().write(reservation)

@@ -69,6 +69,18 @@ class TestLogNote(LeadFlowCase):
         self.assertEqual(self.lead.lead_flow_outcome, "negative")
         self.assertIn(self.tag_not_interested, self.lead.tag_ids)
 
+    def test_completing_a_lead_ends_its_reservation(self):
+        self.log_note(self.operator, "Interested, call back on Monday.")
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator)
+        self.log_note(self.operator, "Not interested after all.", close=True)
+        self.assertEqual(self.lead.lead_flow_state, "done")
+        self.assertFalse(self.lead.lead_flow_reserved_user_id)
+        self.assertFalse(self.lead.lead_flow_reserved_at)
+        # A colleague adds a note without asking for a release, and reserves nothing.
+        self.log_note(self.operator_2, "Courtesy call: confirmed they are not interested.")
+        self.assertFalse(self.lead.lead_flow_reserved_user_id)
+        self.assertEqual(self.lead.lead_flow_log_count, 3)
+
     def test_first_note_reserves_and_others_are_refused_by_name(self):
         self.log_note(self.operator, "Mine now.")
         self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator)
