@@ -11,10 +11,13 @@ it got (``lead_flow_log_note``). (The naive way, ``search_read`` of the first fr
 then ``write`` of the reservation, cannot be driven over the API any more: users cannot
 write reservation fields. bench/bench_queue.py measures it on the server side.)
 
-Printed: requests/s, claims/s, client-side and server-side latency (p50/p95/p99; server
-side is Odoo's own per-request time from its access log: query time + the rest), errors;
-then the SQL checks: leads reserved twice (must be 0) and notes lost (every note the
-server acknowledged must be in lead_flow_log, on its lead, by its operator: must be 0).
+First, for ``--floor-seconds``, the same operators call the cheapest authenticated RPC
+(``res.users.context_get``): the time Odoo's HTTP layer takes for any method (session,
+routing, JSON, registry check), the floor under every figure below. Printed: requests/s,
+claims/s, client-side and server-side latency (p50/p95/p99; server side is Odoo's own
+per-request time from its access log: query time + the rest), errors; then the SQL
+checks: leads reserved twice (must be 0) and notes lost (every note the server
+acknowledged must be in lead_flow_log, on its lead, by its operator: must be 0).
 Reservations taken by the run are released at the start and at the end.
 """
 
@@ -50,6 +53,12 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=60.0, help="atomic phase length")
     parser.add_argument("--port", type=int, default=8079)
     parser.add_argument("--notes-every", type=int, default=1, help="log a note every N claims")
+    parser.add_argument(
+        "--floor-seconds",
+        type=float,
+        default=10.0,
+        help="first, this long of a trivial RPC (res.users.context_get): Odoo's own floor",
+    )
     return parser.parse_args()
 
 
@@ -196,6 +205,12 @@ def atomic_work(notes_every):
     return work
 
 
+def floor_work(op, deadline, _out):
+    """The cheapest authenticated RPC: what any method pays for Odoo's HTTP layer."""
+    while time.perf_counter() < deadline:
+        op.call("res.users", "context_get", [])
+
+
 def release(conn, uids):
     with conn.cursor() as cr:
         cr.execute(
@@ -282,13 +297,20 @@ def main():
             f"database {args.database}: {leads} leads; Odoo --workers={args.workers} on port"
             f" {args.port} (log {server.log.name})"
         )
+        if args.floor_seconds > 0:
+            since = server.log_size()
+            elapsed, outs = run_phase(operators, args.floor_seconds, floor_work)
+            time.sleep(1)
+            floor_errors = report(
+                "Trivial RPC (Odoo's floor)", server, since, operators, elapsed, outs, conn
+            )[2]
         since = server.log_size()
         elapsed, outs = run_phase(operators, args.seconds, atomic_work(args.notes_every))
         time.sleep(1)  # let the workers write their last access-log lines
         twice, lost, errors = report(
             "Next lead + note", server, since, operators, elapsed, outs, conn
         )
-        failed = twice or lost or errors
+        failed = twice or lost or errors or (args.floor_seconds > 0 and floor_errors)
         release(conn, uids)
     finally:
         server.stop()
