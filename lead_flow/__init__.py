@@ -4,5 +4,7 @@ from . import wizard
 
 
 def _uninstall_hook(env):
-    """Drop the trigger function of the daily report totals (its triggers go with it)."""
+    """Drop the trigger function of the daily report totals (its triggers go with it) and
+    Next lead's free-lead index (table, trigger, crm_lead fill factor)."""
     env.cr.execute("DROP FUNCTION IF EXISTS lead_flow_report_daily_apply() CASCADE")
+    models.queue_index.uninstall(env.cr)

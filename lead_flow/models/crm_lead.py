@@ -31,8 +31,10 @@ class CrmLead(models.Model):
         help="None: never worked in Lead Flow. In progress: at least one note logged. "
         "Completed: a note closed the lead.",
     )
+    # Not indexed on crm_lead: a claim then updates the lead in place (HOT). Next lead and
+    # expiry find reservations through lead_flow_queue_index (see models/queue_index.py).
     lead_flow_reserved_user_id = fields.Many2one(
-        "res.users", string="Reserved by", index=True, copy=False, readonly=True
+        "res.users", string="Reserved by", copy=False, readonly=True
     )
     lead_flow_reserved_at = fields.Datetime("Reserved on", copy=False, readonly=True)
     lead_flow_last_contact_at = fields.Datetime(

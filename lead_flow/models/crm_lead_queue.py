@@ -12,7 +12,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index
 from odoo.tools.safe_eval import safe_eval
 
-from . import claim_connection
+from . import claim_connection, queue_index
 from .crm_lead import OPERATOR_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -25,34 +25,24 @@ QUEUE_INDEX_COLUMNS = [
     "create_date ASC",
     "id ASC",
 ]
-# Partial indexes in queue order. The planner uses one only when the query's WHERE clause
-# implies its predicate, so these mirror _lead_flow_open_domain() (and, for the claim,
-# the "free" condition). The claim index holds free leads only: a claimed lead leaves it,
-# so each claim reads the head of the queue, however many leads are reserved.
+# The queue list walks this partial index in queue order. The planner uses it only when
+# the query's WHERE clause implies its predicate, so it mirrors _lead_flow_open_domain().
+# Next lead walks the free leads of queue_index instead (see there).
+QUEUE_INDEX = "crm_lead_lead_flow_queue_idx"
 QUEUE_OPEN_WHERE = "active AND lead_flow_state IN ('none', 'in_progress')"
-QUEUE_INDEXES = {
-    "crm_lead_lead_flow_queue_idx": QUEUE_OPEN_WHERE,
-    "crm_lead_lead_flow_free_idx": f"{QUEUE_OPEN_WHERE} AND lead_flow_reserved_user_id IS NULL",
-}
 
 # A reservation is soft state (lost, the lead is simply free again), so its commit need
 # not wait for the WAL flush.
 SYNC_COMMIT_OFF = SQL("SET LOCAL synchronous_commit TO OFF")
 # Reserve for user $1 at time $2 the lead that %(pick)s (queue order, SKIP LOCKED) locks.
+# No index of crm_lead covers these columns: the row is updated in place (HOT).
 CLAIM = """UPDATE crm_lead
               SET lead_flow_reserved_user_id = $1, lead_flow_reserved_at = $2,
                   write_uid = $1, write_date = $2
             WHERE id = (%(pick)s)
         RETURNING id"""
-# Free reservations taken before $1 (skipping rows another claim is locking), so that the
-# claim, which reads free leads only, still treats expired ones as free.
-RELEASE_NAME = "lead_flow_release_expired_v1"
-RELEASE_EXPIRED = """UPDATE crm_lead
-              SET lead_flow_reserved_user_id = NULL, lead_flow_reserved_at = NULL
-            WHERE id IN (SELECT id FROM crm_lead
-                          WHERE lead_flow_reserved_user_id IS NOT NULL
-                            AND lead_flow_reserved_at < $1
-                            FOR UPDATE SKIP LOCKED)"""
+RELEASE_NAME = "lead_flow_release_expired_v2"
+RELEASE_EXPIRED = queue_index.RELEASE_EXPIRED
 
 
 # What Next lead looks up once per claim (see _lead_flow_claim_plan_cached).
@@ -94,16 +84,10 @@ class CrmLead(models.Model):
 
     def init(self):
         res = super().init()
-        for name, where in QUEUE_INDEXES.items():
-            create_index(self.env.cr, name, self._table, QUEUE_INDEX_COLUMNS, where=where)
-        # Finds expired reservations without reading the free leads.
         create_index(
-            self.env.cr,
-            "crm_lead_lead_flow_reserved_at_idx",
-            self._table,
-            ["lead_flow_reserved_at"],
-            where="lead_flow_reserved_user_id IS NOT NULL",
+            self.env.cr, QUEUE_INDEX, self._table, QUEUE_INDEX_COLUMNS, where=QUEUE_OPEN_WHERE
         )
+        queue_index.install(self.env.cr)
         return res
 
     # ------------------------------------------------------------------
@@ -298,15 +282,14 @@ class CrmLead(models.Model):
     def _lead_flow_compile_pick_sql(self, domain=None):
         if domain is None:
             domain = self._lead_flow_queue_domain(include_mine=False)
-        query = self._search(domain, limit=1, order=QUEUE_ORDER)
-        return SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(query.table))
+        return queue_index.pick_sql(self._search(domain))
 
     @api.model
     def _lead_flow_execute_claim(self, cr, pick, now, cutoff):
         """Release expired reservations, then claim, in one round trip (Odoo cursor)."""
         parts = [SYNC_COMMIT_OFF]
         if cutoff:
-            parts.append(SQL(RELEASE_EXPIRED.replace("$1", "%s"), cutoff))
+            parts.append(SQL(RELEASE_EXPIRED.replace("$1", "%(cutoff)s"), cutoff=cutoff))
         claim = CLAIM.replace("$1", "%(uid)s").replace("$2", "%(now)s")
         parts.append(SQL(claim, uid=self.env.uid, now=now, pick=pick))
         cr.execute(SQL("; ").join(parts))

@@ -7,6 +7,7 @@ from . import test_settings
 from . import test_note_wizard
 from . import test_queue
 from . import test_queue_concurrency
+from . import test_queue_index
 from . import test_ai_classify
 from . import test_ai_classify_now
 from . import test_report

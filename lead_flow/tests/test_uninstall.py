@@ -25,6 +25,14 @@ def _report_trigger_function(env):
     return env.cr.fetchone()[0]
 
 
+def _queue_index_sync(env):
+    """Next lead's trigger on crm_lead and crm_lead's fill factor (see models/queue_index)."""
+    env.cr.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'lead_flow_queue_index_sync'")
+    triggers = env.cr.fetchone()[0]
+    env.cr.execute("SELECT reloptions FROM pg_class WHERE relname = 'crm_lead'")
+    return triggers, env.cr.fetchone()[0]
+
+
 @standalone("lead_flow")
 def lead_flow_uninstall_round_trip(env):
     module = env["ir.module.module"].search([("name", "=", "lead_flow")])
@@ -37,6 +45,7 @@ def lead_flow_uninstall_round_trip(env):
     assert _lead_flow_tables(env) == [], _lead_flow_tables(env)
     assert _lead_columns(env) == [], _lead_columns(env)
     assert _report_trigger_function(env) == 0, "the report's trigger function is left behind"
+    assert _queue_index_sync(env) == (0, None), _queue_index_sync(env)
     assert not env["ir.model"].search([("model", "like", "lead.flow")])
     assert not env["res.groups"].search(
         [("name", "=", "Operator"), ("category_id.name", "=", "Lead Flow")]
@@ -48,3 +57,4 @@ def lead_flow_uninstall_round_trip(env):
     assert "lead_flow_log" in _lead_flow_tables(env)
     assert "lead_flow_state" in _lead_columns(env)
     assert _report_trigger_function(env) == 1
+    assert _queue_index_sync(env) == (1, ["fillfactor=90"]), _queue_index_sync(env)

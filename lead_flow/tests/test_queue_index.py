@@ -1,0 +1,79 @@
+from odoo.tests import tagged
+
+from .common import LeadFlowCase
+
+
+@tagged("post_install", "-at_install")
+class TestQueueIndex(LeadFlowCase):
+    """Next lead's free-lead index (lead_flow_queue_index) follows every writer of crm_lead,
+    and a claim updates the lead in place."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_flow.queue_domain", "[('name', '=like', 'LFI %')]"
+        )
+        self.registry.enter_test_mode(self.cr)  # claims on the test transaction
+        self.addCleanup(self.registry.leave_test_mode)
+
+    def indexed(self, lead):
+        """(reserved user id, reserved at is set, last contact is set) or None if absent."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT reserved_user_id, reserved_at IS NOT NULL, last_contact_at IS NOT NULL"
+            " FROM lead_flow_queue_index WHERE lead_id = %s",
+            [lead.id],
+        )
+        return self.env.cr.fetchone()
+
+    def test_open_leads_are_indexed_and_follow_orm_writes(self):
+        lead = self.env["crm.lead"].create({"name": "LFI one", "user_id": False})
+        self.assertEqual(self.indexed(lead), (None, False, False), "a new lead is free")
+        self.log_note(self.operator, "Called.", lead=lead)
+        self.assertEqual(self.indexed(lead), (self.operator.id, True, True))
+        lead.with_user(self.operator).lead_flow_release()
+        self.assertEqual(self.indexed(lead), (None, False, True))
+        lead.action_set_lost()
+        self.assertIsNone(self.indexed(lead), "lost leads leave it")
+        lead.active = True
+        self.assertEqual(self.indexed(lead), (None, False, True), "restored leads come back")
+        self.log_note(self.operator, "Done.", lead=lead, close=True)
+        self.assertIsNone(self.indexed(lead), "completed leads leave it")
+        lead.lead_flow_state = "in_progress"
+        self.assertIsNotNone(self.indexed(lead))
+        lead.unlink()
+        self.assertIsNone(self.indexed(lead))
+
+    def test_sql_bulk_loads_are_indexed(self):
+        self.env.cr.execute(
+            "INSERT INTO crm_lead (name, type, active, lead_flow_state, priority, create_date)"
+            " VALUES ('LFI bulk', 'lead', true, 'none', '2', now() at time zone 'UTC')"
+            " RETURNING id"
+        )
+        lead = self.env["crm.lead"].browse(self.env.cr.fetchone()[0])
+        self.assertEqual(self.indexed(lead), (None, False, False))
+        self.assertEqual(
+            self.env["crm.lead"].with_user(self.operator).lead_flow_claim_next(), lead.id
+        )
+        self.assertEqual(self.indexed(lead), (self.operator.id, True, False))
+
+    def test_claim_updates_the_lead_in_place(self):
+        # No index of crm_lead may cover the reservation: then PostgreSQL rewrites the row
+        # with a new entry in each of its indexes instead of updating it in place (HOT).
+        lead = self.env["crm.lead"].create({"name": "LFI hot", "user_id": False})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'crm_lead'"
+            " AND indexdef ~ 'lead_flow_reserved_(user_id|at)'"
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
+        hot_updates = (
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+            " WHERE relname = 'crm_lead'"
+        )
+        self.env.cr.execute(hot_updates)
+        updates, hot = self.env.cr.fetchone()
+        claimed = self.env["crm.lead"].with_user(self.operator).lead_flow_claim_next()
+        self.assertEqual(claimed, lead.id)
+        self.env.cr.execute(hot_updates)
+        self.assertEqual(self.env.cr.fetchone(), (updates + 1, hot + 1))
