@@ -223,7 +223,7 @@ def release(conn, uids):
     # busy periods, so that every phase starts from the same table state.
     conn.autocommit = True
     with conn.cursor() as cr:
-        cr.execute("VACUUM (ANALYZE) crm_lead")
+        cr.execute("VACUUM (ANALYZE) crm_lead, lead_flow_queue_index")
     conn.autocommit = False
 
 

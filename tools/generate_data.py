@@ -209,7 +209,7 @@ def main():
         if args.logs and contacted:
             insert_logs(cr, env, users, first_lead, contacted, args.logs, args.days)
         cr.commit()
-        for table in ("crm_lead", "mail_message", "lead_flow_log"):
+        for table in ("crm_lead", "mail_message", "lead_flow_log", "lead_flow_queue_index"):
             cr.execute(f"ANALYZE {table}")  # fresh statistics for the planner
         cr.commit()
     print(f"done in {time.perf_counter() - start:.0f}s")
