@@ -81,6 +81,13 @@ class CrmLead(models.Model):
         help="Open, not completed, within the queue scope, and free or reserved by me.",
     )
     lead_flow_last_note = fields.Text("Last note", compute="_compute_lead_flow_last_note")
+    # Open leads reserved for the current user, searched through lead_flow_queue_index:
+    # crm_lead has no index on the reservation (claims update it in place).
+    lead_flow_reserved_by_me = fields.Boolean(
+        "Reserved by me",
+        compute="_compute_lead_flow_reserved_by_me",
+        search="_search_lead_flow_reserved_by_me",
+    )
 
     def init(self):
         res = super().init()
@@ -150,6 +157,22 @@ class CrmLead(models.Model):
             raise NotImplementedError(self.env._("Unsupported search on the queue flag."))
         domain = self._lead_flow_queue_domain()
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
+    def _compute_lead_flow_reserved_by_me(self):
+        for lead in self:
+            lead.lead_flow_reserved_by_me = bool(
+                lead.lead_flow_reserved_user_id == self.env.user
+                and lead.active
+                and lead.lead_flow_state != "done"
+            )
+
+    def _search_lead_flow_reserved_by_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Reserved by me."))
+        # The trigger fills lead_flow_queue_index from crm_lead rows: write pending changes.
+        self.flush_model(queue_index.WATCHED_FIELDS)
+        mine = [("id", "in", queue_index.reserved_by_sql(self.env.uid))]
+        return mine if (operator == "=") == value else ["!", *mine]
 
     def _compute_lead_flow_last_note(self):
         """One query for the whole page (the queue shows 80 leads at a time)."""

@@ -54,10 +54,7 @@ class LeadFlowDashboard(models.Model):
         )
 
     def _domain_reserved_open(self):
-        return [
-            ("lead_flow_reserved_user_id", "=", self.env.uid),
-            ("lead_flow_state", "!=", "done"),
-        ]
+        return [("lead_flow_reserved_by_me", "=", True)]  # open: not lost, not completed
 
     def _domain_never_contacted(self):
         # What the operator's queue holds (scope, open, free or theirs), never called yet.

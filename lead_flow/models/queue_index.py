@@ -36,10 +36,16 @@ LEAD_VALUES = (
 # Same order as the queue (see crm_lead_queue.QUEUE_ORDER), on this table's columns.
 ORDER = "%s ASC NULLS FIRST, %s DESC, %s ASC, %s ASC"
 ORDER_COLUMNS = ("last_contact_at", "priority", "create_date", "lead_id")
-WATCHED = (
-    "active, lead_flow_state, lead_flow_last_contact_at, priority, create_date,"
-    " lead_flow_reserved_user_id, lead_flow_reserved_at"
-)
+WATCHED_FIELDS = [
+    "active",
+    "lead_flow_state",
+    "lead_flow_last_contact_at",
+    "priority",
+    "create_date",
+    "lead_flow_reserved_user_id",
+    "lead_flow_reserved_at",
+]
+WATCHED = ", ".join(WATCHED_FIELDS)
 
 CREATE_TABLE = f"""
 CREATE TABLE {TABLE} (
@@ -120,3 +126,12 @@ RELEASE_EXPIRED = f"""UPDATE crm_lead
                             AND l.lead_flow_reserved_user_id IS NOT NULL
                             AND l.lead_flow_reserved_at < $1
                             FOR UPDATE OF l SKIP LOCKED)"""
+
+
+def reserved_by_sql(uid):
+    """The open leads reserved for ``uid``, from the small partial index of reservations."""
+    return SQL(
+        "(SELECT lead_id FROM %s WHERE reserved_user_id IS NOT NULL AND reserved_user_id = %s)",
+        SQL.identifier(TABLE),
+        uid,
+    )

@@ -77,3 +77,17 @@ class TestQueueIndex(LeadFlowCase):
         self.assertEqual(claimed, lead.id)
         self.env.cr.execute(hot_updates)
         self.assertEqual(self.env.cr.fetchone(), (updates + 1, hot + 1))
+
+    def test_reserved_by_me_lists_my_open_reservations(self):
+        mine = self.env["crm.lead"].create({"name": "LFI mine", "user_id": False})
+        theirs = self.env["crm.lead"].create({"name": "LFI theirs", "user_id": False})
+        self.log_note(self.operator, "Mine.", lead=mine)
+        self.log_note(self.operator_2, "Theirs.", lead=theirs)
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        scope = [("name", "=like", "LFI %")]
+        self.assertEqual(Lead.search([*scope, ("lead_flow_reserved_by_me", "=", True)]), mine)
+        self.assertEqual(Lead.search([*scope, ("lead_flow_reserved_by_me", "!=", True)]), theirs)
+        self.assertTrue(mine.with_user(self.operator).lead_flow_reserved_by_me)
+        self.assertFalse(theirs.with_user(self.operator).lead_flow_reserved_by_me)
+        mine.action_set_lost()
+        self.assertFalse(Lead.search([*scope, ("lead_flow_reserved_by_me", "=", True)]))
