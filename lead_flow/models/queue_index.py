@@ -98,8 +98,8 @@ def install(cr):
 
 
 def uninstall(cr):
-    cr.execute(f"DROP TABLE IF EXISTS {TABLE}")
-    cr.execute(f"DROP FUNCTION IF EXISTS {SYNC_FUNCTION}() CASCADE")
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(TABLE)))
+    cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(SYNC_FUNCTION)))
     cr.execute("ALTER TABLE crm_lead RESET (fillfactor)")
 
 
