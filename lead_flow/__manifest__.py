@@ -2,7 +2,7 @@
     "name": "Lead Flow",
     "summary": "Call-centre work queue on CRM leads: predefined notes, outcomes, "
     "reservations and a filterable history",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "lead_flow",

@@ -4,8 +4,10 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import plaintext2html
 
+from . import queue_index
 from .config_param import get_id_list
 from .lead_flow_log import OUTCOMES
 
@@ -37,6 +39,13 @@ class CrmLead(models.Model):
         "res.users", string="Reserved by", copy=False, readonly=True
     )
     lead_flow_reserved_at = fields.Datetime("Reserved on", copy=False, readonly=True)
+    # Open leads reserved for the current user, searched through lead_flow_queue_index:
+    # crm_lead has no index on the reservation (claims update it in place).
+    lead_flow_reserved_by_me = fields.Boolean(
+        "Reserved by me",
+        compute="_compute_lead_flow_reserved_by_me",
+        search="_search_lead_flow_reserved_by_me",
+    )
     lead_flow_last_contact_at = fields.Datetime(
         "Last contact", copy=False, readonly=True, help="Date of the last operator note."
     )
@@ -101,6 +110,25 @@ class CrmLead(models.Model):
             and team.sudo().user_id == self.env.user
             and self.env.user.has_group(TEAM_LEADER_GROUP)
         )
+
+    def _compute_lead_flow_reserved_by_me(self):
+        for lead in self:
+            lead.lead_flow_reserved_by_me = bool(
+                lead.lead_flow_reserved_user_id == self.env.user
+                and lead.active
+                and lead.lead_flow_state != "done"
+            )
+
+    def _search_lead_flow_reserved_by_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Reserved by me."))
+        # The trigger fills lead_flow_queue_index from crm_lead rows: write pending changes.
+        self.flush_model(queue_index.WATCHED_FIELDS)
+        mine = [
+            ("id", "in", queue_index.reserved_by_sql(self.env.uid)),
+            ("lead_flow_reserved_user_id", "=", self.env.uid),  # crm_lead has the last word
+        ]
+        return mine if (operator == "=") == value else ["!", *expression.AND([mine])]
 
     def write(self, vals):
         # A reservation is what keeps two operators off one lead: it changes only through

@@ -1,6 +1,6 @@
 import logging
 from collections import namedtuple
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import psycopg2
 import psycopg2.errors
@@ -81,13 +81,6 @@ class CrmLead(models.Model):
         help="Open, not completed, within the queue scope, and free or reserved by me.",
     )
     lead_flow_last_note = fields.Text("Last note", compute="_compute_lead_flow_last_note")
-    # Open leads reserved for the current user, searched through lead_flow_queue_index:
-    # crm_lead has no index on the reservation (claims update it in place).
-    lead_flow_reserved_by_me = fields.Boolean(
-        "Reserved by me",
-        compute="_compute_lead_flow_reserved_by_me",
-        search="_search_lead_flow_reserved_by_me",
-    )
 
     def init(self):
         res = super().init()
@@ -158,22 +151,6 @@ class CrmLead(models.Model):
         domain = self._lead_flow_queue_domain()
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
-    def _compute_lead_flow_reserved_by_me(self):
-        for lead in self:
-            lead.lead_flow_reserved_by_me = bool(
-                lead.lead_flow_reserved_user_id == self.env.user
-                and lead.active
-                and lead.lead_flow_state != "done"
-            )
-
-    def _search_lead_flow_reserved_by_me(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on Reserved by me."))
-        # The trigger fills lead_flow_queue_index from crm_lead rows: write pending changes.
-        self.flush_model(queue_index.WATCHED_FIELDS)
-        mine = [("id", "in", queue_index.reserved_by_sql(self.env.uid))]
-        return mine if (operator == "=") == value else ["!", *mine]
-
     def _compute_lead_flow_last_note(self):
         """One query for the whole page (the queue shows 80 leads at a time)."""
         notes = {}
@@ -218,7 +195,8 @@ class CrmLead(models.Model):
         plan = self._lead_flow_claim_plan()
         if not plan.operator:
             self._lead_flow_check_operator(claiming=True)  # raises, in the user's words
-        now = fields.Datetime.now()
+        # To the microsecond: it also tells this claim apart if its answer is lost.
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
         cutoff = now - timedelta(hours=plan.hours) if plan.hours > 0 else None
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
@@ -243,10 +221,10 @@ class CrmLead(models.Model):
             ):
                 # Idle claim connections the server has since closed (restart, idle
                 # timeout, terminated backends: then all of them are), or a pooler that
-                # lost our prepared statements. Nothing was claimed: drop the idle ones
-                # and claim once more on a new connection.
+                # lost our prepared statements: drop the idle ones and claim once more on
+                # a new connection, unless the server did claim before the line dropped.
                 claim_connection.close_all(dbname)
-                lead_id = claim()
+                lead_id = self._lead_flow_claimed_at(now) or claim()
         else:
             pick = plan.pick or self._lead_flow_compile_pick_sql()
             with self.env.registry.cursor() as cr:
@@ -257,6 +235,14 @@ class CrmLead(models.Model):
                 ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
             )
         return lead_id
+
+    @api.model
+    def _lead_flow_claimed_at(self, now):
+        """The lead this user reserved at ``now`` (a claim whose answer was lost), if any."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(queue_index.reserved_by_sql(self.env.uid, now))
+            row = cr.fetchone()
+        return row[0] if row else False
 
     @api.model
     def _lead_flow_claim_plan(self):
@@ -378,6 +364,10 @@ class CrmLead(models.Model):
         )
         expired.write({"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False})
         _logger.info("Lead Flow: released %d expired reservations", len(expired))
+        self.env.flush_all()
+        repaired = queue_index.reconcile(self.env.cr)  # 0 unless triggers were bypassed
+        if repaired:
+            _logger.warning("Lead Flow: %d queue index rows repaired", repaired)
 
     # ------------------------------------------------------------------
     # Queue columns chosen by admins

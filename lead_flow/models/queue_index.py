@@ -61,8 +61,26 @@ CREATE INDEX {TABLE}_free_idx ON {TABLE}
     WHERE reserved_user_id IS NULL;
 CREATE INDEX {TABLE}_reserved_idx ON {TABLE} (reserved_at, reserved_user_id)
     WHERE reserved_user_id IS NOT NULL;
-INSERT INTO {TABLE} ({COLUMNS})
-     SELECT {LEAD_VALUES.format(t="l")} FROM crm_lead l WHERE {OPEN_LEAD.format(t="l")};
+"""
+
+# Bring the table in line with crm_lead whatever happened while no trigger could see it:
+# writes committed during an install or upgrade (hidden from its snapshot), a restore or a
+# session with triggers disabled. Rows that already match are left alone.
+RECONCILE_UPSERT = f"""
+INSERT INTO {TABLE} AS q ({COLUMNS})
+     SELECT {LEAD_VALUES.format(t="l")} FROM crm_lead l WHERE {OPEN_LEAD.format(t="l")}
+ON CONFLICT (lead_id) DO UPDATE
+   SET last_contact_at = EXCLUDED.last_contact_at, priority = EXCLUDED.priority,
+       create_date = EXCLUDED.create_date, reserved_user_id = EXCLUDED.reserved_user_id,
+       reserved_at = EXCLUDED.reserved_at
+ WHERE (q.last_contact_at, q.priority, q.create_date, q.reserved_user_id, q.reserved_at)
+       IS DISTINCT FROM (EXCLUDED.last_contact_at, EXCLUDED.priority, EXCLUDED.create_date,
+                         EXCLUDED.reserved_user_id, EXCLUDED.reserved_at)
+"""
+RECONCILE_DELETE = f"""
+DELETE FROM {TABLE} q
+ WHERE NOT EXISTS (SELECT 1 FROM crm_lead l
+                    WHERE l.id = q.lead_id AND {OPEN_LEAD.format(t="l")})
 """
 
 SYNC = f"""
@@ -80,21 +98,47 @@ BEGIN
     RETURN NULL;
 END
 $$;
-DROP TRIGGER IF EXISTS {SYNC_FUNCTION} ON crm_lead;
+"""
+# Created once: dropping and creating a trigger locks crm_lead for the whole upgrade.
+CREATE_TRIGGER = f"""
 CREATE TRIGGER {SYNC_FUNCTION} AFTER INSERT OR UPDATE OF {WATCHED} ON crm_lead
     FOR EACH ROW EXECUTE FUNCTION {SYNC_FUNCTION}();
 """
 
 
 def install(cr):
-    """Create (and fill) the table, its trigger and the crm_lead storage it relies on."""
+    """Create the table, its trigger and the crm_lead storage they rely on, each only when
+    missing (crm.lead's init runs at every upgrade of any module extending leads), then
+    reconcile the table with crm_lead."""
     obsolete = SQL(", ").join(map(SQL.identifier, OBSOLETE_LEAD_INDEXES))
     cr.execute(SQL("DROP INDEX IF EXISTS %s", obsolete))
-    cr.execute(SQL("ALTER TABLE crm_lead SET (fillfactor = %s)", SQL(str(LEAD_FILLFACTOR))))
+    fillfactor = f"fillfactor={LEAD_FILLFACTOR}"
+    cr.execute(
+        "SELECT coalesce(%s = ANY(reloptions), false) FROM pg_class"
+        " WHERE oid = 'crm_lead'::regclass",
+        [fillfactor],
+    )
+    if not cr.fetchone()[0]:
+        cr.execute(SQL("ALTER TABLE crm_lead SET (fillfactor = %s)", SQL(str(LEAD_FILLFACTOR))))
     cr.execute("SELECT to_regclass(%s)", [TABLE])
     if not cr.fetchone()[0]:
         cr.execute(CREATE_TABLE)
-    cr.execute(SYNC)
+    cr.execute(SYNC)  # CREATE OR REPLACE FUNCTION: no lock on crm_lead
+    cr.execute(
+        "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = 'crm_lead'::regclass",
+        [SYNC_FUNCTION],
+    )
+    if not cr.fetchone():
+        cr.execute(CREATE_TRIGGER)
+    reconcile(cr)
+
+
+def reconcile(cr):
+    """Repair the rows that differ from crm_lead; return how many changed."""
+    cr.execute(RECONCILE_UPSERT)
+    changed = cr.rowcount
+    cr.execute(RECONCILE_DELETE)
+    return changed + cr.rowcount
 
 
 def uninstall(cr):
@@ -128,10 +172,12 @@ RELEASE_EXPIRED = f"""UPDATE crm_lead
                             FOR UPDATE OF l SKIP LOCKED)"""
 
 
-def reserved_by_sql(uid):
-    """The open leads reserved for ``uid``, from the small partial index of reservations."""
+def reserved_by_sql(uid, at=None):
+    """The open leads reserved for ``uid`` (at ``at`` only, if given), from the small
+    partial index of reservations."""
     return SQL(
-        "(SELECT lead_id FROM %s WHERE reserved_user_id IS NOT NULL AND reserved_user_id = %s)",
+        "(SELECT lead_id FROM %s WHERE reserved_user_id IS NOT NULL AND reserved_user_id = %s%s)",
         SQL.identifier(TABLE),
         uid,
+        SQL(" AND reserved_at = %s", at) if at else SQL(),
     )

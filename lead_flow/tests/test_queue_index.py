@@ -1,4 +1,7 @@
+import importlib.util
+
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import LeadFlowCase
 
@@ -91,3 +94,41 @@ class TestQueueIndex(LeadFlowCase):
         self.assertFalse(theirs.with_user(self.operator).lead_flow_reserved_by_me)
         mine.action_set_lost()
         self.assertFalse(Lead.search([*scope, ("lead_flow_reserved_by_me", "=", True)]))
+
+    def test_cron_repairs_rows_written_behind_the_trigger(self):
+        missing = self.env["crm.lead"].create({"name": "LFI missing", "user_id": False})
+        stale = self.env["crm.lead"].create({"name": "LFI stale", "user_id": False})
+        self.env.flush_all()
+        # As after a restore, or writes committed while an upgrade built the table.
+        self.env.cr.execute("DELETE FROM lead_flow_queue_index WHERE lead_id = %s", [missing.id])
+        self.env.cr.execute(
+            "UPDATE lead_flow_queue_index SET reserved_user_id = %s, reserved_at = now()"
+            " WHERE lead_id = %s",
+            [self.operator.id, stale.id],
+        )
+        Lead = self.env["crm.lead"].with_user(self.operator)
+        mine = Lead.search([("name", "=like", "LFI %"), ("lead_flow_reserved_by_me", "=", True)])
+        self.assertFalse(mine, "the lead itself has the last word")
+        self.env["crm.lead"]._cron_lead_flow_release_expired()
+        self.assertEqual(self.indexed(missing), (None, False, False))
+        self.assertEqual(self.indexed(stale), (None, False, False))
+        claimed = [Lead.lead_flow_claim_next(), Lead.lead_flow_claim_next()]
+        self.assertEqual(sorted(claimed), sorted([missing.id, stale.id]))
+
+    def test_upgrade_frees_leads_completed_while_reserved(self):
+        # 18.0.1.1.0: completing a lead ends its reservation, also for older ones.
+        path = file_path("lead_flow/migrations/18.0.1.1.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("lead_flow_post_migrate_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        done = self.env["crm.lead"].create({"name": "LFI done", "user_id": False})
+        working = self.env["crm.lead"].create({"name": "LFI working", "user_id": False})
+        (done | working).sudo().write(
+            {"lead_flow_reserved_user_id": self.operator.id, "lead_flow_reserved_at": "2026-01-01"}
+        )
+        done.lead_flow_state = "done"
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        (done | working).invalidate_recordset()
+        self.assertFalse(done.lead_flow_reserved_user_id)
+        self.assertEqual(working.lead_flow_reserved_user_id, self.operator)
