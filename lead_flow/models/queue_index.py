@@ -65,22 +65,23 @@ CREATE INDEX {TABLE}_reserved_idx ON {TABLE} (reserved_at, reserved_user_id)
 
 # Bring the table in line with crm_lead whatever happened while no trigger could see it:
 # writes committed during an install or upgrade (hidden from its snapshot), a restore or a
-# session with triggers disabled. Rows that already match are left alone.
-RECONCILE_UPSERT = f"""
-INSERT INTO {TABLE} AS q ({COLUMNS})
-     SELECT {LEAD_VALUES.format(t="l")} FROM crm_lead l WHERE {OPEN_LEAD.format(t="l")}
-ON CONFLICT (lead_id) DO UPDATE
-   SET last_contact_at = EXCLUDED.last_contact_at, priority = EXCLUDED.priority,
-       create_date = EXCLUDED.create_date, reserved_user_id = EXCLUDED.reserved_user_id,
-       reserved_at = EXCLUDED.reserved_at
- WHERE (q.last_contact_at, q.priority, q.create_date, q.reserved_user_id, q.reserved_at)
-       IS DISTINCT FROM (EXCLUDED.last_contact_at, EXCLUDED.priority, EXCLUDED.create_date,
-                         EXCLUDED.reserved_user_id, EXCLUDED.reserved_at)
+# session with triggers disabled. First a read-only comparison (no row locks: claims go
+# on), then only the rows found different are written.
+DRIFTED = f"""
+SELECT coalesce(l.id, q.lead_id)
+  FROM (SELECT {LEAD_VALUES.format(t="c")} FROM crm_lead c WHERE {OPEN_LEAD.format(t="c")})
+       AS l (id, last_contact_at, priority, create_date, reserved_user_id, reserved_at)
+  FULL JOIN {TABLE} q ON q.lead_id = l.id
+ WHERE (l.id, l.last_contact_at, l.priority, l.create_date, l.reserved_user_id, l.reserved_at)
+       IS DISTINCT FROM
+       (q.lead_id, q.last_contact_at, q.priority, q.create_date, q.reserved_user_id,
+        q.reserved_at)
 """
-RECONCILE_DELETE = f"""
-DELETE FROM {TABLE} q
- WHERE NOT EXISTS (SELECT 1 FROM crm_lead l
-                    WHERE l.id = q.lead_id AND {OPEN_LEAD.format(t="l")})
+REPAIR = f"""
+DELETE FROM {TABLE} WHERE lead_id = ANY(%(ids)s);
+INSERT INTO {TABLE} ({COLUMNS})
+     SELECT {LEAD_VALUES.format(t="l")} FROM crm_lead l
+      WHERE l.id = ANY(%(ids)s) AND {OPEN_LEAD.format(t="l")};
 """
 
 SYNC = f"""
@@ -134,11 +135,12 @@ def install(cr):
 
 
 def reconcile(cr):
-    """Repair the rows that differ from crm_lead; return how many changed."""
-    cr.execute(RECONCILE_UPSERT)
-    changed = cr.rowcount
-    cr.execute(RECONCILE_DELETE)
-    return changed + cr.rowcount
+    """Repair the rows that differ from crm_lead; return how many were wrong."""
+    cr.execute(DRIFTED)
+    ids = [row[0] for row in cr.fetchall()]
+    if ids:
+        cr.execute(REPAIR, {"ids": ids})
+    return len(ids)
 
 
 def uninstall(cr):
