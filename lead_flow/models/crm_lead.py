@@ -75,10 +75,12 @@ class CrmLead(models.Model):
             return 0
 
     @api.model
-    def _lead_flow_reservation_cutoff(self):
-        """Reservations taken before this moment have expired (None: they never expire)."""
-        hours = self._lead_flow_reservation_hours()
-        return fields.Datetime.now() - timedelta(hours=hours) if hours > 0 else None
+    def _lead_flow_reservation_cutoff(self, now=None, hours=None):
+        """Reservations taken before this moment have expired (None: they never expire).
+        ``hours`` defaults to the setting, ``now`` to the current time."""
+        if hours is None:
+            hours = self._lead_flow_reservation_hours()
+        return (now or fields.Datetime.now()) - timedelta(hours=hours) if hours > 0 else None
 
     @api.model
     def _lead_flow_user_reserves(self):

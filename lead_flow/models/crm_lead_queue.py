@@ -1,6 +1,6 @@
 import logging
 from collections import namedtuple
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import psycopg2
 import psycopg2.errors
@@ -9,7 +9,7 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models, tools
 from odoo.osv import expression
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, create_index, str2bool
 from odoo.tools.safe_eval import safe_eval
 
 from . import claim_connection, queue_index
@@ -29,7 +29,7 @@ QUEUE_INDEX_COLUMNS = [
 # the query's WHERE clause implies its predicate, so it mirrors _lead_flow_open_domain().
 # Next lead walks the free leads of queue_index instead (see there).
 QUEUE_INDEX = "crm_lead_lead_flow_queue_idx"
-QUEUE_OPEN_WHERE = "active AND lead_flow_state IN ('none', 'in_progress')"
+QUEUE_OPEN_WHERE = queue_index.OPEN_LEAD.format(t="")
 
 # A reservation is soft state (lost, the lead is simply free again), so its commit need
 # not wait for the WAL flush.
@@ -42,7 +42,6 @@ CLAIM = """UPDATE crm_lead
             WHERE id = (%(pick)s)
         RETURNING id"""
 RELEASE_NAME = "lead_flow_release_expired_v2"
-RELEASE_EXPIRED = queue_index.RELEASE_EXPIRED
 
 
 # What Next lead looks up once per claim (see _lead_flow_claim_plan_cached).
@@ -197,12 +196,12 @@ class CrmLead(models.Model):
             self._lead_flow_check_operator(claiming=True)  # raises, in the user's words
         # To the microsecond: it also tells this claim apart if its answer is lost.
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        cutoff = now - timedelta(hours=plan.hours) if plan.hours > 0 else None
+        cutoff = self._lead_flow_reservation_cutoff(now, plan.hours)
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
             self.sudo().env.flush_all()  # pending recomputations may need more rights
-            pick = plan.pick or self._lead_flow_compile_pick_sql()
+            pick, _reusable = self._lead_flow_claim_pick_sql(plan)
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now, cutoff)
         elif plan.pick is not None and plan.prepared:
             # Prepared once per connection: only for SQL that is the same at every claim.
@@ -226,7 +225,7 @@ class CrmLead(models.Model):
                 claim_connection.close_all(dbname)
                 lead_id = self._lead_flow_claimed_at(now) or claim()
         else:
-            pick = plan.pick or self._lead_flow_compile_pick_sql()
+            pick, _reusable = self._lead_flow_claim_pick_sql(plan)
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
                 lead_id = self._lead_flow_execute_claim(cr, pick, now, cutoff)
@@ -261,8 +260,7 @@ class CrmLead(models.Model):
         # than running the statement. The sub-select is not kept (None) when a field on the
         # way has no column: its search method may put ids or dates of the moment in it.
         operator = self.env.su or self.env.user.has_group(OPERATOR_GROUP)
-        ICP = self.env["ir.config_parameter"].sudo()
-        prepared = ICP.get_param("lead_flow.claim_prepared") or "True"
+        prepared = self.env["ir.config_parameter"].sudo().get_param("lead_flow.claim_prepared")
         pick = name = None
         if operator:
             rules = [] if self.env.su else self.env["ir.rule"]._compute_domain(self._name, "read")
@@ -275,14 +273,14 @@ class CrmLead(models.Model):
             pick=pick,
             statement=name,
             hours=self._lead_flow_reservation_hours(),
-            prepared=str(prepared).lower() not in ("0", "false", "no"),
+            prepared=str2bool(prepared or "True", default=True),
         )
 
     @api.model
-    def _lead_flow_claim_pick_sql(self):
+    def _lead_flow_claim_pick_sql(self, plan=None):
         """The sub-select that picks and locks the caller's next free lead, and whether it
-        is the same at every claim (cached, so worth preparing)."""
-        pick = self._lead_flow_claim_plan().pick
+        is the same at every claim (cached in the plan, so worth preparing)."""
+        pick = (plan or self._lead_flow_claim_plan()).pick
         if pick is not None:
             return pick, True
         return self._lead_flow_compile_pick_sql(), False
@@ -298,7 +296,8 @@ class CrmLead(models.Model):
         """Release expired reservations, then claim, in one round trip (Odoo cursor)."""
         parts = [SYNC_COMMIT_OFF]
         if cutoff:
-            parts.append(SQL(RELEASE_EXPIRED.replace("$1", "%(cutoff)s"), cutoff=cutoff))
+            release = queue_index.RELEASE_EXPIRED.replace("$1", "%(cutoff)s")
+            parts.append(SQL(release, cutoff=cutoff))
         claim = CLAIM.replace("$1", "%(uid)s").replace("$2", "%(now)s")
         parts.append(SQL(claim, uid=self.env.uid, now=now, pick=pick))
         cr.execute(SQL("; ").join(parts))
@@ -313,7 +312,7 @@ class CrmLead(models.Model):
         its own transaction, no planning."""
         parts = []
         for name, arg_types, body in (
-            (RELEASE_NAME, "timestamp", SQL(RELEASE_EXPIRED)),
+            (RELEASE_NAME, "timestamp", SQL(queue_index.RELEASE_EXPIRED)),
             (plan.statement, "int4, timestamp", SQL(CLAIM, pick=plan.pick)),
         ):
             if name not in prepared:

@@ -27,15 +27,21 @@ OBSOLETE_LEAD_INDEXES = (
     "crm_lead_lead_flow_reserved_at_idx",
     "crm_lead__lead_flow_reserved_user_id_index",
 )
-OPEN_LEAD = "{t}.active AND {t}.lead_flow_state IN ('none', 'in_progress')"
+# The open leads, in SQL (``t``: a table alias and its dot, or "" in an index predicate).
+OPEN_LEAD = "{t}active AND {t}lead_flow_state IN ('none', 'in_progress')"
 COLUMNS = "lead_id, last_contact_at, priority, create_date, reserved_user_id, reserved_at"
 LEAD_VALUES = (
     "{t}.id, {t}.lead_flow_last_contact_at, {t}.priority, {t}.create_date,"
     " {t}.lead_flow_reserved_user_id, {t}.lead_flow_reserved_at"
 )
-# Same order as the queue (see crm_lead_queue.QUEUE_ORDER), on this table's columns.
-ORDER = "%s ASC NULLS FIRST, %s DESC, %s ASC, %s ASC"
-ORDER_COLUMNS = ("last_contact_at", "priority", "create_date", "lead_id")
+# Same order as the queue (see crm_lead_queue.QUEUE_ORDER), on this table's columns: the
+# free-lead index and the claim's ORDER BY.
+ORDER = (
+    ("last_contact_at", "ASC NULLS FIRST"),
+    ("priority", "DESC"),
+    ("create_date", "ASC"),
+    ("lead_id", "ASC"),
+)
 WATCHED_FIELDS = [
     "active",
     "lead_flow_state",
@@ -57,7 +63,7 @@ CREATE TABLE {TABLE} (
     reserved_at timestamp
 );
 CREATE INDEX {TABLE}_free_idx ON {TABLE}
-    (last_contact_at ASC NULLS FIRST, priority DESC, create_date ASC, lead_id ASC)
+    ({", ".join(f"{column} {direction}" for column, direction in ORDER)})
     WHERE reserved_user_id IS NULL;
 CREATE INDEX {TABLE}_reserved_idx ON {TABLE} (reserved_at, reserved_user_id)
     WHERE reserved_user_id IS NOT NULL;
@@ -69,7 +75,7 @@ CREATE INDEX {TABLE}_reserved_idx ON {TABLE} (reserved_at, reserved_user_id)
 # on), then only the rows found different are written.
 DRIFTED = f"""
 SELECT coalesce(l.id, q.lead_id)
-  FROM (SELECT {LEAD_VALUES.format(t="c")} FROM crm_lead c WHERE {OPEN_LEAD.format(t="c")})
+  FROM (SELECT {LEAD_VALUES.format(t="c")} FROM crm_lead c WHERE {OPEN_LEAD.format(t="c.")})
        AS l (id, last_contact_at, priority, create_date, reserved_user_id, reserved_at)
   FULL JOIN {TABLE} q ON q.lead_id = l.id
  WHERE (l.id, l.last_contact_at, l.priority, l.create_date, l.reserved_user_id, l.reserved_at)
@@ -81,13 +87,13 @@ REPAIR = f"""
 DELETE FROM {TABLE} WHERE lead_id = ANY(%(ids)s);
 INSERT INTO {TABLE} ({COLUMNS})
      SELECT {LEAD_VALUES.format(t="l")} FROM crm_lead l
-      WHERE l.id = ANY(%(ids)s) AND {OPEN_LEAD.format(t="l")};
+      WHERE l.id = ANY(%(ids)s) AND {OPEN_LEAD.format(t="l.")};
 """
 
 SYNC = f"""
 CREATE OR REPLACE FUNCTION {SYNC_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF {OPEN_LEAD.format(t="NEW")} THEN
+    IF {OPEN_LEAD.format(t="NEW.")} THEN
         INSERT INTO {TABLE} ({COLUMNS}) VALUES ({LEAD_VALUES.format(t="NEW")})
         ON CONFLICT (lead_id) DO UPDATE
            SET last_contact_at = EXCLUDED.last_contact_at, priority = EXCLUDED.priority,
@@ -157,7 +163,9 @@ def pick_sql(query):
     joined = SQL("%s = %s", SQL.identifier(alias, "lead_id"), SQL.identifier(table, "id"))
     query.add_join("JOIN", alias, TABLE, joined)
     query.add_where(SQL("%s IS NULL", SQL.identifier(alias, "reserved_user_id")))
-    query.order = SQL(ORDER, *(SQL.identifier(alias, column) for column in ORDER_COLUMNS))
+    query.order = SQL(", ").join(
+        SQL("%s %s", SQL.identifier(alias, column), SQL(direction)) for column, direction in ORDER
+    )
     query.limit = 1
     return SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(table))
 
