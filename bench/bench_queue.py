@@ -82,7 +82,8 @@ class Bench:
         from odoo.addons.lead_flow.models.crm_lead_queue import QUEUE_ORDER
 
         self.queue_order = QUEUE_ORDER
-        self.statement_times = []
+        # Per thread: with --workers 0 the 16 operators share this object.
+        self.statement_times = threading.local()
         with self.request() as env:
             if "lead.flow.log" not in env:
                 sys.exit(f"lead_flow is not installed in {args.database}")
@@ -130,7 +131,7 @@ class Bench:
             def timed(model, *args, _original=original):
                 start = time.perf_counter()
                 result = _original(model, *args)
-                self.statement_times.append(time.perf_counter() - start)
+                self.statement_times.seconds.append(time.perf_counter() - start)
                 return result
 
             setattr(CrmLead, name, timed)
@@ -201,9 +202,9 @@ class Bench:
 
     def serve(self, name, *args):
         """Run one request; return (result, method seconds, SQL statement seconds)."""
-        self.statement_times.clear()
+        self.statement_times.seconds = []
         result, seconds = getattr(self, name)(*args)
-        return result, seconds, list(self.statement_times)
+        return result, seconds, self.statement_times.seconds
 
     # -- checks and plans ------------------------------------------------------------
     def explain(self):
