@@ -1,3 +1,4 @@
+from . import ir_rule
 from . import crm_tag
 from . import lead_flow_log_type
 from . import lead_flow_note_template

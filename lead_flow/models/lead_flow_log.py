@@ -1,7 +1,5 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 OUTCOMES = [
     ("positive", "Positive"),
@@ -16,6 +14,7 @@ class LeadFlowLog(models.Model):
     _description = "Lead Flow log entry"
     _order = "date desc, id desc"
     _rec_name = "lead_id"
+    _lead_flow_lead_field = "lead_id"  # visible to whoever reads the lead (ir_rule.py)
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one(
@@ -39,6 +38,13 @@ class LeadFlowLog(models.Model):
         "lead.flow.note.template", string="Predefined note", ondelete="set null"
     )
     closes_lead = fields.Boolean(help="This entry completed the lead.")
+    takes_reservation = fields.Boolean(
+        "Took the reservation",
+        readonly=True,
+        copy=False,
+        help="This note reserved the lead for its author (it was free): undoing it frees "
+        "the lead again.",
+    )
     message_id = fields.Many2one("mail.message", string="Chatter message", ondelete="set null")
     undone = fields.Boolean(readonly=True, copy=False)
     undone_by_id = fields.Many2one("res.users", string="Undone by", readonly=True, copy=False)
@@ -67,63 +73,26 @@ class LeadFlowLog(models.Model):
                     self.env._("A manual entry needs a comment: write what happened.")
                 )
 
-    # Who did what to which lead, and when, is history: only the system changes it (undo
-    # goes through action_undo, which records who undid the entry).
-    _lead_flow_history_fields = (
-        "lead_id",
-        "user_id",
-        "date",
-        "origin",
-        "message_id",
-        "undone",
-        "undone_by_id",
-        "undone_at",
-    )
-
+    # Who did what to which lead, and when, is history: entries are written only by the
+    # checked paths (crm.lead.lead_flow_log_note, the automatic history, undo, the AI
+    # job), which check the caller's rights on the lead and then write as superuser.
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay theirs
-            for vals in vals_list:
-                self._lead_flow_check_new_entry(vals)
-        return super().create(vals_list)
-
-    @api.model
-    def _lead_flow_check_new_entry(self, vals):
-        """A user logs a manual entry in their own name, now, on the lead its chatter
-        message belongs to; automatic and undone entries are the system's."""
-        vals.setdefault("user_id", self.env.uid)
-        now = fields.Datetime.now()
-        vals.setdefault("date", now)
-        forged = []
-        if vals["user_id"] != self.env.uid:
-            forged.append("user_id")
-        if abs(fields.Datetime.to_datetime(vals["date"]) - now) > timedelta(minutes=5):
-            forged.append("date")
-        if vals.get("origin", "manual") != "manual":
-            forged.append("origin")
-        forged += [name for name in ("undone", "undone_by_id", "undone_at") if vals.get(name)]
-        if vals.get("message_id"):
-            message = self.env["mail.message"].sudo().browse(vals["message_id"])
-            if (message.model, message.res_id) != ("crm.lead", vals.get("lead_id")):
-                forged.append("message_id")
-        if forged:
-            raise UserError(
+            raise AccessError(
                 self.env._(
-                    "Entries are logged in your name, now, on their own lead: %(fields)s "
-                    "cannot be set.",
-                    fields=", ".join(self._fields[name].string for name in forged),
+                    "History entries are recorded by Log note, the Log activity dialog and "
+                    "the system: they cannot be created directly."
                 )
             )
+        return super().create(vals_list)
 
     def write(self, vals):
-        frozen = [name for name in self._lead_flow_history_fields if name in vals]
-        if frozen and not self.env.su:
-            raise UserError(
+        if not self.env.su:
+            raise AccessError(
                 self.env._(
-                    "The history keeps who did what, on which lead and when: %(fields)s "
-                    "cannot be changed. Undo the entry and log a new one instead.",
-                    fields=", ".join(self._fields[name].string for name in frozen),
+                    "The history keeps who did what, on which lead and when: entries cannot "
+                    "be changed. Undo the entry and log a new one instead."
                 )
             )
         return super().write(vals)

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 SUBTYPE_KINDS = {
     "crm.mt_lead_won": "won",
@@ -11,14 +10,6 @@ TRACKED_KINDS = {"user_id": "user", "tag_ids": "tag"}
 
 class LeadFlowLog(models.Model):
     _inherit = "lead.flow.log"  # pylint: disable=consider-merging-classes-inherited
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get("origin") == "automatic" for vals in vals_list):
-            raise AccessError(
-                self.env._("Automatic entries are recorded by the system, not by hand.")
-            )
-        return super().create(vals_list)
 
     @api.model
     def _lead_flow_create_automatic(self, entries):

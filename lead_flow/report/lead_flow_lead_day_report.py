@@ -13,6 +13,7 @@ class LeadFlowLeadDayReport(models.Model):
     _description = "Lead Flow: leads received per day"
     _auto = False
     _rec_name = "lead_id"
+    _lead_flow_lead_field = "lead_id"  # visible to whoever reads the lead (ir_rule.py)
     _order = "create_date desc, id desc"
 
     lead_id = fields.Many2one("crm.lead", readonly=True)

@@ -64,6 +64,8 @@ class LeadFlowReportDaily(models.Model):
     _name = "lead.flow.report.daily"
     _description = "Lead Flow Analysis: daily totals"
     _log_access = False
+    # No lead column: shown only to users who see every lead of their companies (ir_rule.py)
+    _lead_flow_lead_totals = True
     _order = "date desc, id desc"
 
     date = fields.Datetime(readonly=True, help="Start of the UTC day.")

@@ -15,22 +15,37 @@ class TestAccess(LeadFlowCase):
             lead.with_user(self.plain_user).lead_flow_log_note("Not even in CRM.")
         self.assertFalse(lead.lead_flow_log_ids)
 
-    def test_non_operators_cannot_create_entries_directly(self):
+    def test_nobody_creates_entries_directly(self):
+        """Entries come from Log note, the automatic history and the AI job only: a
+        direct create is refused for everybody, operators and managers included."""
         vals = {
             "lead_id": self.lead.id,
             "type_id": self.env.ref("lead_flow.log_type_call").id,
             "body": "Forged.",
+            "outcome": "positive",
+            "closes_lead": True,
         }
-        for user in (self.salesman, self.plain_user):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
+        for user in (self.salesman, self.plain_user, self.operator, self.manager):
+            with (
+                self.subTest(user=user.login),
+                self.assertRefused(AccessError, "cannot be created directly"),
+            ):
                 self.env["lead.flow.log"].with_user(user).create(vals)
 
-    def test_operators_change_only_their_own_entries(self):
+    def test_nobody_changes_entries_directly(self):
         log = self.log_note(self.operator, "Mine.")
-        with self.assertRaises(AccessError):
-            log.with_user(self.operator_2).write({"body": "Rewritten by someone else."})
-        log.with_user(self.manager).write({"body": "Corrected by the manager."})
-        self.assertEqual(log.body, "Corrected by the manager.")
+        for user, vals in (
+            (self.operator, {"body": "Rewritten by its author."}),
+            (self.operator_2, {"body": "Rewritten by someone else."}),
+            (self.manager, {"closes_lead": True}),
+            (self.manager, {"outcome": "positive"}),
+        ):
+            with (
+                self.subTest(user=user.login, vals=vals),
+                self.assertRefused(AccessError, "cannot be changed"),
+            ):
+                log.with_user(user).write(vals)
+        self.assertEqual((log.body, log.closes_lead, log.outcome), ("Mine.", False, "unclassified"))
         with self.assertRaises(AccessError):
             log.with_user(self.manager).unlink()  # history is kept: undo, never delete
 

@@ -123,7 +123,7 @@ class TestHistoryAutomatic(HistoryCase):
         )
 
     def test_operators_cannot_create_automatic_entries(self):
-        with self.assertRefused(AccessError, "Automatic entries"):
+        with self.assertRefused(AccessError, "cannot be created directly"):
             self.env["lead.flow.log"].with_user(self.manager).create(
                 {
                     "lead_id": self.lead.id,

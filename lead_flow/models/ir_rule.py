@@ -1,0 +1,58 @@
+from odoo import api, models
+from odoo.osv import expression
+
+
+class IrRule(models.Model):
+    """Lead Flow rows follow their lead's visibility.
+
+    A model that declares ``_lead_flow_lead_field`` (history entries, report rows) gets,
+    on top of its own rules, the record rules of ``crm.lead`` through that field, as Odoo
+    adds the rules of an ``_inherits`` parent: whatever decides who reads a lead (crm's
+    own / all leads rules, multi-company, team leaders, downline, portal buyers) decides
+    who reads its rows, with no copy of those rules to keep in step. Reading a row needs
+    read access to its lead; changing one needs write access to it.
+
+    A model of totals with no lead column declares ``_lead_flow_lead_totals``: its rows
+    are shown only to users whose lead rules filter on the company alone (its company is
+    the lead's at logging time); anyone narrower reads the rows behind the totals instead.
+    """
+
+    _inherit = "ir.rule"
+
+    def _compute_domain(self, model_name, mode="read"):
+        domain = super()._compute_domain(model_name, mode)
+        if self.env.su or model_name not in self.env:
+            return domain
+        model = self.env[model_name]
+        lead_field = getattr(model, "_lead_flow_lead_field", None)
+        if lead_field:
+            lead_domain = self._lead_flow_lead_domain(mode)
+            extra = [(lead_field, "any", lead_domain)] if lead_domain else []
+        elif getattr(model, "_lead_flow_lead_totals", False):
+            extra = self._lead_flow_totals_domain(mode)
+            if extra is None:
+                extra = expression.FALSE_DOMAIN
+        else:
+            return domain
+        return expression.AND([domain, extra]) if extra else domain
+
+    @api.model
+    def _lead_flow_lead_domain(self, mode="read"):
+        """The current user's record rules on crm.lead for reading (``read``) or for
+        changing (any other mode) a row of the lead."""
+        return self._compute_domain("crm.lead", "read" if mode == "read" else "write")
+
+    @api.model
+    def _lead_flow_totals_domain(self, mode="read"):
+        """The lead rules as a domain on ``company_id`` of a totals row, or None when they
+        restrict more than the company (own documents, team, downline...)."""
+        lead_domain = self._lead_flow_lead_domain(mode)
+        for term in expression.normalize_domain(lead_domain):
+            if not expression.is_leaf(term) or term in (
+                expression.TRUE_LEAF,
+                expression.FALSE_LEAF,
+            ):
+                continue
+            if term[0] != "company_id":
+                return None
+        return lead_domain
