@@ -147,8 +147,10 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Reservation
     # ------------------------------------------------------------------
-    def _lead_flow_lock_reservation(self):
-        """Lock the lead row and return the reservation values the note must write.
+    def _lead_flow_lock_reservation(self, now):
+        """Lock the lead row; return the reservation values the note must write (taken at
+        ``now``) and whether the note takes the reservation (the lead was not the
+        caller's: free, or an expired reservation).
 
         The row lock makes concurrent first notes on one lead take turns: the later one
         sees the reservation of the earlier (after Odoo's usual retry on serialization
@@ -178,13 +180,11 @@ class CrmLead(models.Model):
                 )
             )
         if self._lead_flow_user_reserves():
-            return {
-                "lead_flow_reserved_user_id": self.env.uid,
-                "lead_flow_reserved_at": fields.Datetime.now(),
-            }
+            vals = {"lead_flow_reserved_user_id": self.env.uid, "lead_flow_reserved_at": now}
+            return vals, holder_id != self.env.uid
         if expired:
-            return {"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False}
-        return {}
+            return {"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False}, False
+        return {}, False
 
     def lead_flow_release(self):
         """Free the reservation of these leads (holder, team leader or manager only)."""
@@ -302,7 +302,8 @@ class CrmLead(models.Model):
             body, template_id, outcome, type_id
         )
         close = bool(close or template.closes_lead)
-        lead_vals = self._lead_flow_lock_reservation()
+        now = fields.Datetime.now()
+        lead_vals, takes_reservation = self._lead_flow_lock_reservation(now)
 
         author = self.env.user.partner_id
         message = self.message_post(
@@ -314,8 +315,18 @@ class CrmLead(models.Model):
             email_from=author.email_formatted or author.name,
             partner_ids=[int(pid) for pid in partner_ids or []],
         )
-        now = fields.Datetime.now()
-        log = self.env["lead.flow.log"].create(
+        state = "done" if close or self.lead_flow_state == "done" else "in_progress"
+        reservation = {
+            name: lead_vals.pop(name) for name in RESERVATION_FIELDS if name in lead_vals
+        }
+        if state == "done" and (self.lead_flow_reserved_user_id or reservation):
+            # Nobody works a completed lead: it keeps no reservation, so a colleague's
+            # later courtesy note needs no release and does not reserve it again.
+            reservation = dict.fromkeys(RESERVATION_FIELDS, False)
+            takes_reservation = False
+        # Checked above: operator, write access to the lead, inputs, reservation.
+        Log = self.env["lead.flow.log"].sudo()
+        log = Log.create(
             {
                 "lead_id": self.id,
                 "user_id": self.env.uid,
@@ -327,24 +338,17 @@ class CrmLead(models.Model):
                 "outcome_source": "manual" if outcome != "unclassified" else False,
                 "template_id": template.id,
                 "closes_lead": close,
+                "takes_reservation": takes_reservation,
                 "message_id": message.id,
                 "team_id": self.team_id.id,
                 "company_id": self.company_id.id,
             }
         )
-        state = "done" if close or self.lead_flow_state == "done" else "in_progress"
         lead_vals.update(
             lead_flow_last_contact_at=now, lead_flow_outcome=outcome, lead_flow_state=state
         )
         if template.tag_ids:
             lead_vals["tag_ids"] = [Command.link(tag.id) for tag in template.tag_ids]
-        reservation = {
-            name: lead_vals.pop(name) for name in RESERVATION_FIELDS if name in lead_vals
-        }
-        if state == "done" and (self.lead_flow_reserved_user_id or reservation):
-            # Nobody works a completed lead: it keeps no reservation, so a colleague's
-            # later courtesy note needs no release and does not reserve it again.
-            reservation = dict.fromkeys(RESERVATION_FIELDS, False)
         self.write(lead_vals)
         if reservation:  # checked above, under the row lock
             self.sudo().write(reservation)

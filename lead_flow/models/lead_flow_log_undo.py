@@ -49,8 +49,10 @@ class LeadFlowLog(models.Model):
                         author=entry.user_id.name,
                     )
                 )
+        self.lead_id.check_access("write")  # undoing changes the lead: status, reservation
         now = fields.Datetime.now()
         self.sudo().write({"undone": True, "undone_by_id": self.env.uid, "undone_at": now})
+        self._lead_flow_release_taken_reservations()
         for entry in self:
             entry.lead_id.sudo().message_post(
                 body=Markup("<p>%s</p>")
@@ -68,6 +70,31 @@ class LeadFlowLog(models.Model):
             )
         self.lead_id._lead_flow_recompute_last_contact()
         return True
+
+    def _lead_flow_release_taken_reservations(self):
+        """The note that reserved a free lead takes the reservation with it when undone,
+        so that a colleague can work the lead. A reservation from Next lead, taken by
+        someone else since, or kept by a later note of the same operator stays."""
+        Log = self.sudo()
+        for entry in self.filtered("takes_reservation"):
+            lead = entry.lead_id.sudo()
+            if (
+                lead.lead_flow_reserved_user_id != entry.user_id
+                or lead.lead_flow_reserved_at != entry.date  # claimed again since
+            ):
+                continue
+            later_note = Log.search_count(
+                [
+                    ("lead_id", "=", lead.id),
+                    ("user_id", "=", entry.user_id.id),
+                    ("origin", "=", "manual"),
+                    ("undone", "=", False),
+                    ("id", ">", entry.id),
+                ],
+                limit=1,
+            )
+            if not later_note:
+                lead.write({"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False})
 
     def action_delete_document(self):
         """Delete the documents of these entries (permission set in Settings).

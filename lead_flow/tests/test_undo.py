@@ -67,3 +67,34 @@ class TestUndo(HistoryCase):
         with self.assertRefused(UserError, "cannot be undone"):
             entry.with_user(self.manager).action_undo()
         self.assertFalse(entry.undone)
+
+    def test_undoing_the_note_that_reserved_the_lead_frees_it(self):
+        log = self.log_note(self.operator, "Called: wrong lead, sorry.")
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator)
+        with self.assertRaises(UserError):  # reserved: a colleague cannot log yet
+            self.log_note(self.operator_2, "Called back.")
+        log.with_user(self.operator).action_undo()
+        self.assertFalse(self.lead.lead_flow_reserved_user_id)
+        self.log_note(self.operator_2, "Called back.")
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator_2)
+
+    def test_undo_keeps_a_reservation_the_note_did_not_take(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_flow.queue_domain", f"[('id', '=', {self.lead.id})]"
+        )
+        self.registry.enter_test_mode(self.cr)  # the claim runs on the test transaction
+        self.addCleanup(self.registry.leave_test_mode)
+        lead_id = self.env["crm.lead"].with_user(self.operator).lead_flow_claim_next()
+        self.assertEqual(lead_id, self.lead.id)
+        log = self.log_note(self.operator, "Called after Next lead.")
+        log.with_user(self.operator).action_undo()
+        self.lead.invalidate_recordset()
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator, "Next lead's")
+
+    def test_undoing_a_later_note_keeps_the_reservation(self):
+        first = self.log_note(self.operator, "Called: no answer.")
+        later = self.log_note(self.operator, "Called again: call back Monday.")
+        later.with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_reserved_user_id, self.operator)
+        self.assertTrue(first.takes_reservation)
+        self.assertFalse(later.takes_reservation)
