@@ -8,6 +8,7 @@ from lxml.builder import E
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, str2bool
 from odoo.tools.safe_eval import safe_eval
@@ -106,14 +107,45 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_queue_scope_domain(self):
-        """The admin's queue scope (Settings); extended by lead_flow_mass_mailing."""
-        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.queue_domain") or "[]"
+        """The admin's queue scope (Settings); extended by lead_flow_mass_mailing.
+
+        A scope that cannot be evaluated (edited in the database, or naming a field that
+        an uninstalled module took away) closes the queue: no lead rather than every lead.
+        """
+        raw = self._lead_flow_queue_scope_raw()
+        domain = self._lead_flow_parse_queue_scope(raw, self.env.uid)
+        return expression.FALSE_DOMAIN if domain is None else domain
+
+    @api.model
+    def _lead_flow_queue_scope_raw(self):
+        return self.env["ir.config_parameter"].sudo().get_param("lead_flow.queue_domain") or "[]"
+
+    @api.model
+    @tools.ormcache("raw", "uid")
+    def _lead_flow_parse_queue_scope(self, raw, uid):
+        """The scope as a domain, or None (logged) when it is not a valid filter on leads.
+        Kept per scope and user: a module (un)installation starts a new registry."""
         try:
-            domain = safe_eval(raw, {"uid": self.env.uid})
-        except Exception:  # a broken setting must not block the call centre
-            _logger.exception("Ignoring invalid lead_flow.queue_domain %r", raw)
-            return []
-        return domain if isinstance(domain, list) else []
+            domain = safe_eval(raw, {"uid": uid})
+            if not isinstance(domain, list):
+                raise ValueError("not a list")
+            self.sudo()._search(domain)  # compiles it: unknown fields, bad operators
+        except Exception as error:  # whatever is wrong with it, the queue is closed
+            _logger.error(
+                "Lead Flow: the queue scope lead_flow.queue_domain %r is invalid (%s): the "
+                "queue stays empty until an administrator fixes it in Settings.",
+                raw,
+                error,
+            )
+            return None
+        return domain
+
+    @api.model
+    def _lead_flow_check_queue_scope(self):
+        """Tell the operator, in their words, why the queue is empty."""
+        raw = self._lead_flow_queue_scope_raw()
+        if self._lead_flow_parse_queue_scope(raw, self.env.uid) is None:
+            raise UserError(self.env._("The queue scope is invalid: ask an administrator."))
 
     @api.model
     def _lead_flow_free_domain(self, include_mine):
@@ -194,6 +226,7 @@ class CrmLead(models.Model):
         plan = self._lead_flow_claim_plan()
         if not plan.operator:
             self._lead_flow_check_operator(claiming=True)  # raises, in the user's words
+        self._lead_flow_check_queue_scope()
         # To the microsecond: it also tells this claim apart if its answer is lost.
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         cutoff = self._lead_flow_reservation_cutoff(now, plan.hours)

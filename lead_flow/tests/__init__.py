@@ -6,6 +6,7 @@ from . import test_access
 from . import test_settings
 from . import test_note_wizard
 from . import test_queue
+from . import test_queue_scope
 from . import test_queue_concurrency
 from . import test_queue_index
 from . import test_ai_classify
@@ -20,6 +21,7 @@ from . import test_history_archive
 from . import test_uninstall
 from . import test_tours
 from . import test_access_matrix
+from . import test_access_visibility
 from . import test_i18n
 from . import test_external_client
 from . import test_team_leader
