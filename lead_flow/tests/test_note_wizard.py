@@ -46,3 +46,15 @@ class TestNoteWizard(LeadFlowCase):
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
         self.assertNotIn("Log note", arch)
+
+    def test_dialog_offers_only_manual_kinds(self):
+        Wizard = self.env["lead.flow.note.wizard"].with_user(self.operator)
+        domain = Wizard.fields_get(["type_id"])["type_id"]["domain"]
+        offered = self.env["lead.flow.log.type"].with_user(self.operator).search(domain)
+        self.assertIn(self.env.ref("lead_flow.log_type_call"), offered)
+        self.assertFalse(offered.filtered("automatic"), "stage change, won, e-mail... are not")
+        self.assertTrue(self.env["lead.flow.log.type"].search([("automatic", "=", True)]))
+        with self.assertRefused(UserError, "logged automatically"):
+            self.log_note(
+                self.operator, "Won it.", type_id=self.env.ref("lead_flow.log_type_auto_won").id
+            )

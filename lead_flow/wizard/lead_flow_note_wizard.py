@@ -12,6 +12,7 @@ class LeadFlowNoteWizard(models.TransientModel):
         "lead.flow.log.type",
         string="Activity",
         required=True,
+        domain=[("automatic", "=", False)],  # automatic kinds are the system's to record
         default=lambda self: self.env.ref("lead_flow.log_type_call", raise_if_not_found=False),
     )
     template_id = fields.Many2one(
