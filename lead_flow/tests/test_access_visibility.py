@@ -218,3 +218,14 @@ class TestLeadVisibility(LeadFlowCase):
             .search([("lead_id", "in", self.all_lead_ids)])
         )
         self.assertEqual(set(rows.lead_id.ids), self.lead_ids(READS["own_a"] | READS["own_b"]))
+
+    def test_dashboard_lists_only_readable_leads(self):
+        for name in ("own_a", "own_b"):
+            board = (
+                self.env["lead.flow.dashboard"]
+                .with_user(self.actors[name])
+                .browse(self.actors[name].id)
+            )
+            recent = set(board.recent_lead_ids.ids) & set(self.all_lead_ids)
+            with self.subTest(actor=name):
+                self.assertEqual(recent, self.lead_ids(READS[name]))
