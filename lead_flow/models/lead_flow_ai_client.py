@@ -42,12 +42,66 @@ class InvalidAnswer(ValueError):
     """The model answered something that is not one of the allowed labels."""
 
 
-def _int(value, default, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return min(max(number, low), high)
+@dataclass(frozen=True)
+class Setting:
+    """One AI setting: its system parameter and its default, written only here."""
+
+    key: str
+    default: object
+
+    def parse(self, raw):
+        """The value in use for the stored text ``raw`` (``False`` when the key is absent)."""
+        return (raw or "").strip() or self.default
+
+
+@dataclass(frozen=True)
+class FlagSetting(Setting):
+    def parse(self, raw):
+        text = (raw or "").strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        return self.default
+
+
+@dataclass(frozen=True)
+class IntSetting(Setting):
+    low: int
+    high: int
+
+    def parse(self, raw):
+        # get_param() answers False for an absent key, and int(False) is 0: that turned
+        # "never set" into the lowest bound (no SDK retries, one attempt per note).
+        if raw is None or isinstance(raw, bool):
+            return self.default
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):  # empty or not a number
+            return self.default
+        return min(max(number, self.low), self.high)
+
+    def accepts(self, value):
+        return self.low <= value <= self.high
+
+
+# The AI settings by AiConfig attribute: the job, the Settings form (defaults, bounds) and
+# the install data all read them from here.
+SETTINGS = {
+    "enabled": FlagSetting("lead_flow.ai_enabled", False),
+    "api_key": Setting("lead_flow.ai_api_key", ""),
+    "model": Setting("lead_flow.ai_model", "gpt-4o-mini"),
+    "base_url": Setting("lead_flow.ai_base_url", ""),
+    "max_per_run": IntSetting("lead_flow.ai_max_per_run", 200, 1, 1_000_000),
+    "timeout": IntSetting("lead_flow.ai_timeout", 30, 1, 600),
+    # on unless explicitly turned off: no customer data leaves Odoo by default
+    "only_text": FlagSetting("lead_flow.ai_send_only_text", True),
+    "concurrency": IntSetting("lead_flow.ai_concurrency", 4, 1, 32),
+    "batch_size": IntSetting("lead_flow.ai_batch_size", 50, 1, 1000),
+    "max_retries": IntSetting("lead_flow.ai_max_retries", 2, 0, 10),
+    "max_attempts": IntSetting("lead_flow.ai_max_attempts", 3, 1, 100),
+}
+SETTINGS_BY_KEY = {spec.key: spec for spec in SETTINGS.values()}
 
 
 @dataclass(frozen=True)
@@ -67,19 +121,7 @@ class AiConfig:
     @classmethod
     def from_env(cls, env):
         get = env["ir.config_parameter"].sudo().get_param
-        return cls(
-            enabled=get("lead_flow.ai_enabled") in ("True", "1", "true"),
-            api_key=(get("lead_flow.ai_api_key") or "").strip(),
-            model=(get("lead_flow.ai_model") or "gpt-4o-mini").strip(),
-            base_url=(get("lead_flow.ai_base_url") or "").strip(),
-            max_per_run=_int(get("lead_flow.ai_max_per_run"), 200, 1, 1_000_000),
-            timeout=_int(get("lead_flow.ai_timeout"), 30, 1, 600),
-            only_text=get("lead_flow.ai_send_only_text", "True") != "False",
-            concurrency=_int(get("lead_flow.ai_concurrency"), 4, 1, 32),
-            batch_size=_int(get("lead_flow.ai_batch_size"), 50, 1, 1000),
-            max_retries=_int(get("lead_flow.ai_max_retries"), 2, 0, 10),
-            max_attempts=_int(get("lead_flow.ai_max_attempts"), 3, 1, 100),
-        )
+        return cls(**{name: spec.parse(get(spec.key)) for name, spec in SETTINGS.items()})
 
     def make_client(self):
         """The official SDK client: its own timeout and retries (429, 5xx, timeouts)."""

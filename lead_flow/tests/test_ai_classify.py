@@ -15,11 +15,42 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
 from ..models import lead_flow_log_ai as ai_module
-from ..models.lead_flow_ai_client import LABELS, SYSTEM_PROMPT
+from ..models.lead_flow_ai_client import LABELS, SYSTEM_PROMPT, AiConfig
 from .fake_openai import FakeOpenAI
 
 AI_LOGGER = "odoo.addons.lead_flow.models.lead_flow_log_ai"
 PARKED = 1000
+# Every AI key, as if never written (a database that predates a key, or one deleted by hand).
+NEVER_WRITTEN = dict.fromkeys(
+    (
+        "ai_enabled",
+        "ai_api_key",
+        "ai_model",
+        "ai_base_url",
+        "ai_max_per_run",
+        "ai_timeout",
+        "ai_send_only_text",
+        "ai_concurrency",
+        "ai_batch_size",
+        "ai_max_retries",
+        "ai_max_attempts",
+    ),
+    False,
+)
+# The defaults documented in the README, copied on purpose: the code must match them.
+DOCUMENTED_DEFAULTS = AiConfig(
+    enabled=False,
+    api_key="",
+    model="gpt-4o-mini",
+    base_url="",
+    max_per_run=200,
+    timeout=30,
+    only_text=True,
+    concurrency=4,
+    batch_size=50,
+    max_retries=2,
+    max_attempts=3,
+)
 
 
 def by_keyword(note, count):
@@ -141,6 +172,10 @@ class TestAiClassify(TransactionCase):
             }
             for row in rows
         }
+
+    def config(self):
+        with self.registry.cursor() as cr:
+            return AiConfig.from_env(api.Environment(cr, SUPERUSER_ID, {}))
 
     def lead_outcome(self, lead_id):
         return self.sql("SELECT lead_flow_outcome FROM crm_lead WHERE id = %s", [lead_id])[0][0]
@@ -304,6 +339,73 @@ class TestAiClassify(TransactionCase):
             self.assertTrue(messages[1]["content"].endswith("</note>"))
             enum = request["payload"]["response_format"]["json_schema"]["schema"]
             self.assertEqual(enum["properties"]["label"]["enum"], list(LABELS))
+
+    # ------------------------------------------------------------------
+    # settings never written: the documented defaults, not 0
+    # ------------------------------------------------------------------
+    def test_config_of_an_empty_database_is_the_documented_defaults(self):
+        self.set_params(**NEVER_WRITTEN)
+        self.assertEqual(self.config(), DOCUMENTED_DEFAULTS)
+        # empty or not a number: the default too; out of bounds: clamped
+        self.set_params(
+            ai_max_per_run="",
+            ai_timeout="thirty",
+            ai_concurrency="1000",
+            ai_batch_size=" 7 ",
+            ai_max_retries="-1",
+            ai_max_attempts="0",
+        )
+        config = self.config()
+        self.assertEqual(
+            (
+                config.max_per_run,
+                config.timeout,
+                config.concurrency,
+                config.batch_size,
+                config.max_retries,
+                config.max_attempts,
+            ),
+            (200, 30, 32, 7, 0, 1),
+        )
+
+    def test_job_without_stored_settings_retries_and_keeps_failures_pending(self):
+        # Only what the job cannot do without (switch, key, endpoint) stays stored.
+        self.set_params(
+            **{
+                key: value
+                for key, value in NEVER_WRITTEN.items()
+                if key not in ("ai_enabled", "ai_api_key", "ai_base_url")
+            }
+        )
+
+        def script(note, count):
+            if "broken" in note:
+                return ("status", 500)
+            return ("status", 500) if count == 1 else by_keyword(note, count)
+
+        self.server.set_responder(script)
+        _lead_id, ids = self.make_notes("transient label=positive", "broken label=negative")
+        transient, broken = ids
+        # the SDK's back-off between retries, not what is tested here
+        with patch("openai._base_client.BaseClient._calculate_retry_timeout", return_value=0):
+            with self.assertLogs(AI_LOGGER, "WARNING"):
+                self.run_cron()
+            state = self.state(ids)
+            # one transient HTTP 500: the SDK's own retries (2 by default) absorb it
+            self.assertClassified(state[transient], "positive")
+            self.assertEqual(self.server.counts["transient label=positive"], 2)
+            self.assertPending(state[broken], attempts=1, error="500")
+            self.assertEqual(self.server.counts["broken label=negative"], 3, "1 + 2 retries")
+
+            # a note that keeps failing is tried again by the next runs, 3 runs in all
+            for attempt in (2, 3):
+                with self.assertLogs(AI_LOGGER, "WARNING"):
+                    self.run_cron()
+                self.assertPending(self.state(ids)[broken], attempts=attempt, error="500")
+            self.run_cron()
+        self.assertPending(self.state(ids)[broken], attempts=3, error="500")
+        self.assertEqual(self.server.counts["broken label=negative"], 9, "3 runs of 3 requests")
+        self.assertEqual(self.server.counts["transient label=positive"], 2, "classified once")
 
     # ------------------------------------------------------------------
     # what must never happen
