@@ -9,11 +9,18 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.tools.translate import LazyTranslate
 
 from .config_param import get_id_list, set_id_list
-from .lead_flow_ai_client import AiConfig, InvalidAnswer, classify_note
+from .lead_flow_ai_client import (
+    SETTINGS,
+    SETTINGS_BY_KEY,
+    AiConfig,
+    IntSetting,
+    InvalidAnswer,
+    classify_note,
+)
 
 RESERVE_GROUPS_KEY = "lead_flow.reserve_group_ids"
 QUEUE_FIELDS_KEY = "lead_flow.queue_fields"
-ONLY_TEXT_KEY = "lead_flow.ai_send_only_text"
+ONLY_TEXT_KEY = SETTINGS["only_text"].key
 _lt = LazyTranslate(__name__)
 # What the user reads when the AI endpoint fails, most specific error first.
 AI_ERROR_MESSAGES = (
@@ -58,38 +65,40 @@ class ResConfigSettings(models.TransientModel):
         help="Customer information shown as extra columns in the queue.",
     )
     lead_flow_ai_enabled = fields.Boolean(
-        "AI classification", config_parameter="lead_flow.ai_enabled"
+        "AI classification", config_parameter=SETTINGS["enabled"].key
     )
     lead_flow_ai_api_key = fields.Char(
-        "AI API key", config_parameter="lead_flow.ai_api_key", groups="base.group_system"
+        "AI API key", config_parameter=SETTINGS["api_key"].key, groups="base.group_system"
     )
     lead_flow_ai_model = fields.Char(
-        "AI model", config_parameter="lead_flow.ai_model", default="gpt-4o-mini"
+        "AI model", config_parameter=SETTINGS["model"].key, default=SETTINGS["model"].default
     )
     lead_flow_ai_base_url = fields.Char(
         "AI endpoint",
-        config_parameter="lead_flow.ai_base_url",
+        config_parameter=SETTINGS["base_url"].key,
         help="Leave empty for OpenAI; otherwise the base URL of any OpenAI-compatible server, "
         "e.g. http://localhost:8000/v1",
     )
     lead_flow_ai_max_per_run = fields.Integer(
         "AI notes per run",
-        config_parameter="lead_flow.ai_max_per_run",
-        default=200,
+        config_parameter=SETTINGS["max_per_run"].key,
+        default=SETTINGS["max_per_run"].default,
         help="At most this many notes are classified by one run of the scheduled job.",
     )
     lead_flow_ai_timeout = fields.Integer(
-        "AI request timeout (seconds)", config_parameter="lead_flow.ai_timeout", default=30
+        "AI request timeout (seconds)",
+        config_parameter=SETTINGS["timeout"].key,
+        default=SETTINGS["timeout"].default,
     )
     lead_flow_ai_concurrency = fields.Integer(
         "AI parallel requests",
-        config_parameter="lead_flow.ai_concurrency",
-        default=4,
+        config_parameter=SETTINGS["concurrency"].key,
+        default=SETTINGS["concurrency"].default,
         help="How many requests the job sends at the same time.",
     )
     lead_flow_ai_send_only_text = fields.Boolean(
         "Send only the note text",
-        default=True,
+        default=SETTINGS["only_text"].default,
         help="When set, the AI receives the note text only: no customer name, e-mail or phone.",
     )
 
@@ -99,11 +108,33 @@ class ResConfigSettings(models.TransientModel):
         return {"lead_flow_reserve_group_ids": RESERVE_GROUPS_KEY}
 
     @api.model
+    def _lead_flow_ai_int_fields(self):
+        """The integer AI settings shown in the form: {field name: its IntSetting}."""
+        specs = {
+            name: SETTINGS_BY_KEY.get(getattr(field, "config_parameter", None))
+            for name, field in self._fields.items()
+        }
+        return {name: spec for name, spec in specs.items() if isinstance(spec, IntSetting)}
+
+    @api.model
+    def _lead_flow_ai_write_defaults(self):
+        """Store the AI defaults not set yet (install data): the advanced keys then show in
+        System Parameters, where the documentation sends administrators to change them."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        for spec in SETTINGS.values():
+            if spec.default is False or spec.default == "":
+                continue  # off / empty: nothing to show, and absent means the same
+            if ICP.get_param(spec.key) is False:
+                ICP.set_param(spec.key, str(spec.default))
+
+    @api.model
     def get_values(self):
         res = super().get_values()
-        res["lead_flow_ai_send_only_text"] = (
-            self.env["ir.config_parameter"].sudo().get_param(ONLY_TEXT_KEY, "True") != "False"
-        )
+        get = self.env["ir.config_parameter"].sudo().get_param
+        res["lead_flow_ai_send_only_text"] = SETTINGS["only_text"].parse(get(ONLY_TEXT_KEY))
+        # As the job reads them: a value that is not a number shows the default, not 0.
+        for fname, spec in self._lead_flow_ai_int_fields().items():
+            res[fname] = spec.parse(get(spec.key))
         for fname, key in self._lead_flow_id_list_settings().items():
             comodel = self.env[self._fields[fname].comodel_name].sudo()
             res[fname] = [Command.set(comodel.browse(get_id_list(self.env, key)).exists().ids)]
@@ -140,18 +171,14 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("The reservation expiry cannot be negative (0 = never).")
                 )
-            for field, low, high in (
-                ("lead_flow_ai_max_per_run", 1, 1_000_000),
-                ("lead_flow_ai_timeout", 1, 600),
-                ("lead_flow_ai_concurrency", 1, 32),
-            ):
-                if not low <= settings[field] <= high:
+            for field, spec in settings._lead_flow_ai_int_fields().items():
+                if not spec.accepts(settings[field]):
                     raise ValidationError(
                         self.env._(
                             '"%(setting)s" must be between %(low)s and %(high)s.',
                             setting=settings._fields[field].get_description(self.env)["string"],
-                            low=low,
-                            high=high,
+                            low=spec.low,
+                            high=spec.high,
                         )
                     )
             url = (settings.lead_flow_ai_base_url or "").strip()

@@ -57,6 +57,9 @@ class TestSettings(LeadFlowCase):
             ("lead_flow_reservation_hours", -1, "negative"),
             ("lead_flow_ai_base_url", "ftp://example.com", "not a valid"),
             ("lead_flow_ai_base_url", "localhost:8000", "not a valid"),
+            ("lead_flow_ai_max_per_run", 0, "between 1 and 1000000"),
+            ("lead_flow_ai_timeout", 601, "between 1 and 600"),
+            ("lead_flow_ai_concurrency", 33, "between 1 and 32"),
         ):
             settings = self.admin_env["res.config.settings"].create({field: value})
             with (
@@ -65,3 +68,29 @@ class TestSettings(LeadFlowCase):
             ):
                 settings.execute()
             self.assertIn(words, str(caught.exception))
+
+    def test_ai_settings_never_written_or_garbled_show_the_defaults(self):
+        for key in ("lead_flow.ai_max_per_run", "lead_flow.ai_concurrency"):
+            self.ICP.set_param(key, False)
+        self.ICP.set_param("lead_flow.ai_timeout", "soon")  # not a number: the default too
+        with self.assertLogs("odoo.addons.base.models.res_config", "WARNING"):
+            settings = self.admin_env["res.config.settings"].create({})
+        self.assertEqual(
+            (
+                settings.lead_flow_ai_max_per_run,
+                settings.lead_flow_ai_timeout,
+                settings.lead_flow_ai_concurrency,
+            ),
+            (200, 30, 4),
+        )
+        settings.execute()  # the defaults pass the checks, and are stored
+        self.assertEqual(self.ICP.get_param("lead_flow.ai_timeout"), "30")
+
+    def test_ai_defaults_are_written_where_not_yet_set(self):
+        self.assertEqual(self.ICP.get_param("lead_flow.ai_batch_size"), "50", "at install")
+        self.ICP.set_param("lead_flow.ai_max_attempts", False)
+        self.ICP.set_param("lead_flow.ai_timeout", "12")
+        self.env["res.config.settings"]._lead_flow_ai_write_defaults()
+        # the advanced keys show in System Parameters, where the documentation sends admins
+        self.assertEqual(self.ICP.get_param("lead_flow.ai_max_attempts"), "3")
+        self.assertEqual(self.ICP.get_param("lead_flow.ai_timeout"), "12", "a set value stays")
