@@ -1,13 +1,30 @@
 import logging
+import secrets
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import email_normalize
 
 _logger = logging.getLogger(__name__)
 
 ARCHIVE_PREFIX_KEY = "lead_flow.archive_alias_prefix"
 ARCHIVE_PREFIX_DEFAULT = "lead-archive"
+# Who may file mail through a lead's archive address (like mail.alias's alias_contact).
+ARCHIVE_CONTACT_KEY = "lead_flow.archive_contact"
+ARCHIVE_CONTACTS = [
+    ("employees", "Internal users only"),
+    ("followers", "Internal users and the lead's contacts and followers"),
+    ("everyone", "Everyone"),
+]
+ARCHIVE_CONTACT_DEFAULT = "followers"
+ARCHIVE_TOKEN_BATCH = 10000
+
+
+def new_archive_token():
+    """96 random bits as 24 lowercase hex digits: e-mail local parts are case-insensitive."""
+    return secrets.token_hex(12)
 
 
 class CrmLead(models.Model):
@@ -18,10 +35,14 @@ class CrmLead(models.Model):
     lead_flow_reference = fields.Char(
         "Reference", compute="_compute_lead_flow_reference", help="Lead number (its id)."
     )
+    # The secret part of the archive address: random, so that knowing a lead's id (or
+    # another lead's address) gives no way in. Set at create, never copied nor edited.
+    lead_flow_archive_token = fields.Char("Archive token", copy=False, readonly=True)
     lead_flow_archive_email = fields.Char(
         "Archive address",
         compute="_compute_lead_flow_archive_email",
-        help="Forward any e-mail to this address to file it in this lead's history.",
+        help="Forward an e-mail to this address to file it in this lead's history "
+        "(who may do so: Settings > CRM > Lead Flow).",
     )
     lead_flow_tiles = fields.Html(
         "Log activity", compute="_compute_lead_flow_tiles", sanitize=False
@@ -36,13 +57,101 @@ class CrmLead(models.Model):
         ICP = self.env["ir.config_parameter"].sudo()
         return (ICP.get_param(ARCHIVE_PREFIX_KEY) or ARCHIVE_PREFIX_DEFAULT).strip().lower()
 
+    _sql_constraints = [
+        (
+            "lead_flow_archive_token_unique",
+            "UNIQUE(lead_flow_archive_token)",
+            "Two leads cannot share an archive address.",
+        )
+    ]
+
+    def init(self):
+        res = super().init()
+        self._lead_flow_fill_archive_tokens()
+        return res
+
+    @api.model
+    def _lead_flow_fill_archive_tokens(self):
+        """Give every lead without one an archive token (existing leads on install or
+        upgrade, leads inserted in SQL): batched UPDATEs, not one ORM write per lead."""
+        cr = self.env.cr
+        cr.execute("SELECT id FROM crm_lead WHERE lead_flow_archive_token IS NULL ORDER BY id")
+        ids = [row[0] for row in cr.fetchall()]
+        for start in range(0, len(ids), ARCHIVE_TOKEN_BATCH):
+            batch = ids[start : start + ARCHIVE_TOKEN_BATCH]
+            cr.execute(
+                "UPDATE crm_lead l SET lead_flow_archive_token = t.token"
+                " FROM unnest(%s::int[], %s::varchar[]) AS t(id, token) WHERE l.id = t.id",
+                [batch, [new_archive_token() for _id in batch]],
+            )
+        if ids:
+            _logger.info("Lead Flow: archive tokens given to %s lead(s)", len(ids))
+            self.invalidate_model(["lead_flow_archive_token"])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not (self.env.su and vals.get("lead_flow_archive_token")):
+                vals["lead_flow_archive_token"] = new_archive_token()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "lead_flow_archive_token" in vals and not self.env.su:
+            raise AccessError(self.env._("A lead's archive address cannot be changed."))
+        return super().write(vals)
+
+    @api.depends("lead_flow_archive_token", "company_id")
     def _compute_lead_flow_archive_email(self):
         prefix = self._lead_flow_archive_prefix()
-        for lead in self:
+        # Leads inserted in SQL (bulk loads) get their token when first shown.
+        sudo_self = self.sudo()
+        missing = sudo_self.filtered(lambda lead: lead.id and not lead.lead_flow_archive_token)
+        for lead in missing:
+            lead.lead_flow_archive_token = new_archive_token()
+        for lead, lead_sudo in zip(self, sudo_self, strict=True):
             domain = (lead.company_id or self.env.company).alias_domain_id.name
+            token = lead_sudo.lead_flow_archive_token
             lead.lead_flow_archive_email = (
-                f"{prefix}+{lead.id}@{domain}" if lead.id and domain else False
+                f"{prefix}+{token}@{domain}" if lead.id and token and domain else False
             )
+
+    @api.model
+    def _lead_flow_archive_contact(self):
+        """The archive address's contact policy (a key of ARCHIVE_CONTACTS)."""
+        policy = self.env["ir.config_parameter"].sudo().get_param(ARCHIVE_CONTACT_KEY)
+        return policy if policy in dict(ARCHIVE_CONTACTS) else ARCHIVE_CONTACT_DEFAULT
+
+    def _lead_flow_archive_sender_allowed(self, email_from):
+        """Whether the sender ``email_from`` may file mail in this lead's history under the
+        archive contact policy. Internal users: an active internal (non-share) user has this
+        e-mail. Contacts and followers: the lead's e-mail, its customer and the contacts of
+        the customer's company (as Odoo's portal shares a company's documents with them),
+        its followers."""
+        self.ensure_one()
+        policy = self._lead_flow_archive_contact()
+        if policy == "everyone":
+            return True
+        email = email_normalize(email_from)
+        if not email:
+            return False
+        # Active users and contacts only (routing reads leads with active_test off).
+        lead = self.sudo().with_context(active_test=True)
+        Users, Partners = lead.env["res.users"], lead.env["res.partner"]
+        if Users.search_count([("email_normalized", "=", email), ("share", "=", False)], limit=1):
+            return True
+        if policy != "followers":
+            return False
+        if email in (lead.email_normalized, lead.partner_id.email_normalized):
+            return True
+        if email in lead.message_partner_ids.mapped("email_normalized"):
+            return True
+        company = lead.partner_id.commercial_partner_id
+        return bool(
+            company
+            and Partners.search_count(
+                [("id", "child_of", company.id), ("email_normalized", "=", email)], limit=1
+            )
+        )
 
     # ------------------------------------------------------------------
     # Log activity tiles
