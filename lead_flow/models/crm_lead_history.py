@@ -112,7 +112,8 @@ class CrmLead(models.Model):
             domain = (lead.company_id or self.env.company).alias_domain_id.name
             token = lead_sudo.lead_flow_archive_token
             lead.lead_flow_archive_email = (
-                f"{prefix}+{token}@{domain}" if lead.id and token and domain else False
+                # token: a saved lead (or its form while edited), never an unsaved one
+                f"{prefix}+{token}@{domain}" if token and domain else False
             )
 
     @api.model

@@ -137,6 +137,10 @@ class TestArchiveAddress(ArchiveCase):
         token = self.lead.lead_flow_archive_token
         self.assertRegex(token, TOKEN)
         self.assertEqual(self.lead.lead_flow_archive_email, f"lead-archive+{token}@{self.domain}")
+        # The form keeps showing it while the lead is edited (onchange: a new-id record).
+        edited = self.env["crm.lead"].new({"name": "Edited"}, origin=self.lead)
+        self.assertEqual(edited.lead_flow_archive_email, self.lead.lead_flow_archive_email)
+        self.assertFalse(self.env["crm.lead"].new({"name": "Unsaved"}).lead_flow_archive_email)
 
     def test_token_is_random_per_lead_and_not_the_id(self):
         leads = self.env["crm.lead"].create([{"name": f"Lead {i}"} for i in range(20)])
