@@ -18,6 +18,7 @@
         "data/ir_config_parameter_history_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
+        "data/lead_flow_return_reason_data.xml",
         "views/lead_flow_log_type_views.xml",
         "views/lead_flow_note_template_views.xml",
         "views/lead_flow_log_views.xml",
@@ -32,6 +33,9 @@
         "views/lead_flow_dashboard_views.xml",
         "wizard/lead_flow_log_activity_wizard_views.xml",
         "views/crm_lead_history_views.xml",
+        "views/lead_flow_return_views.xml",
+        "report/lead_flow_return_report_views.xml",
+        "views/res_users_views.xml",
         "views/lead_flow_menus.xml",
     ],
     "assets": {

@@ -11,7 +11,11 @@ from . import crm_lead_demo
 from . import lead_flow_dashboard
 from . import res_config_settings
 from . import crm_team
+from . import res_users_downline
 from . import lead_flow_log_undo
+from . import lead_flow_return
+from . import crm_lead_return
+from . import res_config_settings_return
 from . import lead_flow_log_auto
 from . import crm_lead_history
 from . import ir_attachment

@@ -25,3 +25,5 @@ from . import test_access_visibility
 from . import test_i18n
 from . import test_external_client
 from . import test_team_leader
+from . import test_return
+from . import test_downline
