@@ -27,3 +27,4 @@ from . import test_external_client
 from . import test_team_leader
 from . import test_return
 from . import test_downline
+from . import test_return_concurrency
