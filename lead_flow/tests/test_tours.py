@@ -71,3 +71,26 @@ class TestLeadFlowTours(HttpCase):
         self.start_tour("/odoo/settings#crm", "lead_flow_admin_settings_tour", login="admin")
         hours = self.env["ir.config_parameter"].sudo().get_param("lead_flow.reservation_hours")
         self.assertEqual(hours, "12")
+
+    def test_operator_returns_a_lead_and_a_manager_approves(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Tour lead Return", "type": "lead", "user_id": self.operator.id}
+        )
+        self.start_tour(
+            f"/odoo/action-crm.crm_lead_all_leads/{lead.id}",
+            "lead_flow_return_request_tour",
+            login="tour_operator",
+        )
+        ret = lead.lead_flow_return_ids
+        self.assertEqual(
+            (ret.state, ret.user_id, ret.reason_id),
+            ("pending", self.operator, self.env.ref("lead_flow.return_reason_duplicate")),
+        )
+        self.assertEqual(ret.note, "Same customer as yesterday.")
+        self.start_tour(
+            "/odoo/action-lead_flow.action_lead_flow_return",
+            "lead_flow_return_approve_tour",
+            login="tour_manager",
+        )
+        self.assertEqual((ret.state, ret.decided_by_id), ("approved", self.manager))
+        self.assertFalse(lead.active, "an approved return marks the lead lost")
