@@ -37,9 +37,7 @@ class LeadFlowReturn(models.Model):
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one("res.users", string="Requested by", required=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
-    reason_id = fields.Many2one(
-        "lead.flow.return.reason", string="Reason", required=True, ondelete="restrict"
-    )
+    reason_id = fields.Many2one("lead.flow.return.reason", required=True, ondelete="restrict")
     note = fields.Text()
     state = fields.Selection(
         RETURN_STATES, string="Status", required=True, default="pending", index=True

@@ -19,7 +19,7 @@ class LeadFlowReturnReport(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    reason_id = fields.Many2one("lead.flow.return.reason", string="Reason", readonly=True)
+    reason_id = fields.Many2one("lead.flow.return.reason", readonly=True)
     state = fields.Selection(RETURN_STATES, string="Return status", readonly=True)
     received_count = fields.Integer("Leads received", readonly=True, aggregator="sum")
     returned_count = fields.Integer("Returns requested", readonly=True, aggregator="sum")

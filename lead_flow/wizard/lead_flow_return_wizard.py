@@ -6,7 +6,7 @@ class LeadFlowReturnWizard(models.TransientModel):
     _description = "Return a lead"
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
-    reason_id = fields.Many2one("lead.flow.return.reason", string="Reason")
+    reason_id = fields.Many2one("lead.flow.return.reason")
     note = fields.Text()
 
     def action_request(self):
