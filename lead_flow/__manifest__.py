@@ -5,8 +5,8 @@
     "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
-    "author": "lead_flow",
-    "website": "https://example.com/lead_flow",
+    "author": "Lead Flow Contributors",
+    "website": "https://github.com/lead-flow/lead_flow",
     "depends": ["crm", "base_automation"],
     "external_dependencies": {"python": ["openai"]},
     "data": [
