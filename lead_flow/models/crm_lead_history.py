@@ -205,10 +205,29 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     def _message_create(self, values_list):
         messages = super()._message_create(values_list)
-        lead_messages = messages.filtered(lambda m: m.model == "crm.lead" and m.res_id)
-        if lead_messages and not self.env.context.get("lead_flow_no_auto_log"):
+        if self.env.context.get("lead_flow_no_auto_log"):
+            return messages
+        # Filtered on the values, not on the new records: reading them costs a query each
+        # (tracking posts them one by one). Private notifications (e.g. "you have been
+        # assigned") are not history.
+        lead_messages = messages.browse(
+            [
+                message.id
+                for message, values in zip(messages, values_list, strict=True)
+                if values.get("model") == "crm.lead"
+                and values.get("res_id")
+                and values.get("message_type") != "user_notification"
+            ]
+        )
+        if lead_messages:
             self.env["lead.flow.log"]._lead_flow_log_messages(lead_messages)
         return messages
+
+    def _track_finalize(self):
+        # Tracking posts one message per changed lead (a mass assignment: hundreds): their
+        # automatic entries are written together at the end.
+        with self.env["lead.flow.log"]._lead_flow_batched_auto_log():
+            return super()._track_finalize()
 
     @api.model
     def _lead_flow_log_attachments(self, attachments, removed=False):

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 
 SUBTYPE_KINDS = {
@@ -6,6 +8,9 @@ SUBTYPE_KINDS = {
     "crm.mt_lead_stage": "stage",
 }
 TRACKED_KINDS = {"user_id": "user", "tag_ids": "tag"}
+# precommit data key: ids of the messages whose entries a batch will write (see
+# _lead_flow_batched_auto_log).
+PENDING_KEY = "lead_flow.auto_log_pending"
 
 
 class LeadFlowLog(models.Model):
@@ -44,26 +49,34 @@ class LeadFlowLog(models.Model):
         return self.sudo().create(vals_list).sudo(False)
 
     @api.model
-    def _lead_flow_message_kinds(self, message):
+    def _lead_flow_subtype_ids(self):
+        """{xmlid: id} of the subtypes that decide what a message records. Looked up in
+        ir.model.data's cache: env.ref() would also query each record's existence, and
+        this runs for every chatter message on a lead."""
+        xmlids = ["lead_flow.mt_lead_flow_note", "mail.mt_comment", "mail.mt_activities"]
+        IMD = self.env["ir.model.data"]
+        return {xmlid: IMD._xmlid_to_res_id(xmlid) for xmlid in [*xmlids, *SUBTYPE_KINDS]}
+
+    @api.model
+    def _lead_flow_message_kinds(self, message, subtype_ids=None):
         """[(code, body)] of what a chatter message on a lead records."""
-        ref = self.env.ref
-        subtype = message.subtype_id
-        note_subtype = ref("lead_flow.mt_lead_flow_note", raise_if_not_found=False)
-        if subtype and subtype == note_subtype:
+        subtype_ids = subtype_ids or self._lead_flow_subtype_ids()
+        subtype_id = message.subtype_id.id
+        if subtype_id and subtype_id == subtype_ids["lead_flow.mt_lead_flow_note"]:
             return []  # manual Lead Flow notes have their own manual entry
         if message.message_type == "sms":
             return [("sms_out", message.preview)]
         if message.message_type == "email":
             return [("email_in", message.subject or message.preview)]
         if message.message_type == "email_outgoing" or (
-            message.message_type == "comment" and subtype == ref("mail.mt_comment")
+            message.message_type == "comment" and subtype_id == subtype_ids["mail.mt_comment"]
         ):
             return [("email_out", message.subject or message.preview)]
-        if message.mail_activity_type_id and subtype == ref("mail.mt_activities"):
+        if message.mail_activity_type_id and subtype_id == subtype_ids["mail.mt_activities"]:
             return [("activity", message.preview or message.mail_activity_type_id.name)]
         kinds = []
         for xmlid, code in SUBTYPE_KINDS.items():
-            if subtype and subtype == ref(xmlid, raise_if_not_found=False):
+            if subtype_id and subtype_id == subtype_ids[xmlid]:
                 kinds.append((code, self._lead_flow_tracking_text(message, "stage_id")))
                 break
         for field_name, code in TRACKED_KINDS.items():
@@ -74,6 +87,7 @@ class LeadFlowLog(models.Model):
 
     @api.model
     def _lead_flow_tracking_text(self, message, field_name):
+        # message comes from a batch: its tracking values are read for the whole batch.
         for tracking in message.sudo().tracking_value_ids:
             if tracking.field_id.name == field_name:
                 old = tracking.old_value_char or "-"
@@ -82,13 +96,52 @@ class LeadFlowLog(models.Model):
         return False
 
     @api.model
-    def _lead_flow_log_messages(self, messages):
+    def _lead_flow_log_messages(self, messages, deferred=False):
+        """Record the automatic entries of these chatter messages on leads, or, inside
+        _lead_flow_batched_auto_log(), when that block ends (``deferred``)."""
+        pending = self.env.cr.precommit.data.get(PENDING_KEY)
+        if pending is not None:
+            pending.extend(messages.ids)
+            return
         messages = messages.sudo()
-        leads = self.env["crm.lead"].sudo().browse(set(messages.mapped("res_id"))).exists()
+        if deferred:  # messages may have been deleted since they were posted
+            messages = messages.exists()
+        subtype_ids = self._lead_flow_subtype_ids()
+        kinds = [
+            (message, self._lead_flow_message_kinds(message, subtype_ids)) for message in messages
+        ]
+        kinds = [(message, message_kinds) for message, message_kinds in kinds if message_kinds]
+        if not kinds:
+            return
+        lead_ids = {message.res_id for message, _kinds in kinds}
+        leads = self.env["crm.lead"].sudo().browse(lead_ids).exists()
         lead_by_id = {lead.id: lead for lead in leads}
         self._lead_flow_create_automatic(
             (lead_by_id[message.res_id], code, body, message, False)
-            for message in messages
+            for message, message_kinds in kinds
             if message.res_id in lead_by_id
-            for code, body in self._lead_flow_message_kinds(message)
+            for code, body in message_kinds
         )
+
+    @api.model
+    def _lead_flow_batched_auto_log(self):
+        """Context manager: the automatic entries of the chatter messages posted inside are
+        written together at its end (one read of the messages, one INSERT), not one by one
+        as each message is posted (mail tracking posts one message per record)."""
+        return _batched_auto_log(self)
+
+
+@contextmanager
+def _batched_auto_log(log_model):
+    data = log_model.env.cr.precommit.data
+    if PENDING_KEY in data:  # nested: the outer block writes them
+        yield
+        return
+    pending = data[PENDING_KEY] = []
+    try:
+        yield
+    finally:
+        data.pop(PENDING_KEY, None)
+    if pending:
+        messages = log_model.env["mail.message"].browse(pending)
+        log_model._lead_flow_log_messages(messages, deferred=True)

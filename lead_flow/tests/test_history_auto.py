@@ -34,6 +34,34 @@ class TestHistoryAutomatic(HistoryCase):
         entry = self.assertOneEntry("user")
         self.assertIn("Otto Operator", entry.body)
 
+    def test_mass_assignment_is_recorded_in_one_batch(self):
+        """Tracking posts one message per lead; their entries cost the same few queries
+        however many leads changed (Odoo's own crm query-count tests stay as they are)."""
+
+        def assign(count, auto_log=True):
+            leads = self.env["crm.lead"].create(
+                [{"name": f"LF batch {i}", "user_id": False} for i in range(count)]
+            )
+            self.flush_tracking()
+            leads = leads.with_context(lead_flow_no_auto_log=not auto_log)
+            leads.write({"user_id": self.operator_2.id})
+            self.env.flush_all()
+            queries = self.cr.sql_log_count
+            self.flush_tracking()
+            return leads, self.cr.sql_log_count - queries
+
+        assign(2), assign(2, auto_log=False)  # warm the caches
+        few, with_few = assign(2)
+        without_few = assign(2, auto_log=False)[1]
+        many, with_many = assign(8)
+        without_many = assign(8, auto_log=False)[1]
+        for lead in few | many:
+            entry = self.entries("user", lead=lead)
+            self.assertEqual(len(entry), 1)
+            self.assertEqual(entry.message_id.res_id, lead.id)
+            self.assertIn("Otto Operator", entry.body)
+        self.assertEqual(with_many - without_many, with_few - without_few, "no query per lead")
+
     def test_tags_change(self):
         self.lead.write({"tag_ids": [(4, self.tag_call_back.id)]})
         self.flush_tracking()
