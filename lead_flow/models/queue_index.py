@@ -106,11 +106,23 @@ BEGIN
 END
 $$;
 """
-# Created once: dropping and creating a trigger locks crm_lead for the whole upgrade.
-CREATE_TRIGGER = f"""
-CREATE TRIGGER {SYNC_FUNCTION} AFTER INSERT OR UPDATE OF {WATCHED} ON crm_lead
+# Created once: dropping and creating a trigger locks crm_lead for the whole upgrade. Updates
+# fire it only when they change a queue key (an ORM write lists the columns it writes, even
+# when their values stay the same, e.g. a merge or an import writing back the priority).
+TRIGGERS = {
+    f"{SYNC_FUNCTION}_insert": f"""
+CREATE TRIGGER {SYNC_FUNCTION}_insert AFTER INSERT ON crm_lead
     FOR EACH ROW EXECUTE FUNCTION {SYNC_FUNCTION}();
-"""
+""",
+    f"{SYNC_FUNCTION}_update": f"""
+CREATE TRIGGER {SYNC_FUNCTION}_update AFTER UPDATE OF {WATCHED} ON crm_lead
+    FOR EACH ROW WHEN (({", ".join(f"OLD.{name}" for name in WATCHED_FIELDS)})
+                       IS DISTINCT FROM ({", ".join(f"NEW.{name}" for name in WATCHED_FIELDS)}))
+    EXECUTE FUNCTION {SYNC_FUNCTION}();
+""",
+}
+# Earlier versions' single trigger, on every insert and on any write listing a queue key.
+OBSOLETE_TRIGGER = SYNC_FUNCTION
 
 
 def install(cr):
@@ -132,11 +144,15 @@ def install(cr):
         cr.execute(CREATE_TABLE)
     cr.execute(SYNC)  # CREATE OR REPLACE FUNCTION: no lock on crm_lead
     cr.execute(
-        "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = 'crm_lead'::regclass",
-        [SYNC_FUNCTION],
+        "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s) AND tgrelid = 'crm_lead'::regclass",
+        [[*TRIGGERS, OBSOLETE_TRIGGER]],
     )
-    if not cr.fetchone():
-        cr.execute(CREATE_TRIGGER)
+    existing = {row[0] for row in cr.fetchall()}
+    if OBSOLETE_TRIGGER in existing:
+        cr.execute(SQL("DROP TRIGGER %s ON crm_lead", SQL.identifier(OBSOLETE_TRIGGER)))
+    for name, create in TRIGGERS.items():
+        if name not in existing:
+            cr.execute(create)
     reconcile(cr)
 
 

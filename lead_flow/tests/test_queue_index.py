@@ -115,6 +115,27 @@ class TestQueueIndex(LeadFlowCase):
         claimed = [Lead.lead_flow_claim_next(), Lead.lead_flow_claim_next()]
         self.assertEqual(sorted(claimed), sorted([missing.id, stale.id]))
 
+    def test_trigger_runs_only_when_a_queue_key_changes(self):
+        lead = self.env["crm.lead"].create({"name": "LFI keys", "user_id": False})
+        self.env.flush_all()
+        # A mark behind the trigger's back shows whether it rewrote the row.
+        self.env.cr.execute(
+            "UPDATE lead_flow_queue_index SET priority = 'x' WHERE lead_id = %s", [lead.id]
+        )
+        self.env.cr.execute(
+            "UPDATE crm_lead SET priority = priority, name = 'LFI keys 2' WHERE id = %s",
+            [lead.id],
+        )
+        self.env.cr.execute(
+            "SELECT priority FROM lead_flow_queue_index WHERE lead_id = %s", [lead.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], "x", "no queue key changed: not rewritten")
+        self.env.cr.execute("UPDATE crm_lead SET priority = '2' WHERE id = %s", [lead.id])
+        self.env.cr.execute(
+            "SELECT priority FROM lead_flow_queue_index WHERE lead_id = %s", [lead.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], "2")
+
     def test_upgrade_frees_leads_completed_while_reserved(self):
         # 18.0.1.1.0: completing a lead ends its reservation, also for older ones.
         path = file_path("lead_flow/migrations/18.0.1.1.0/post-migrate.py")

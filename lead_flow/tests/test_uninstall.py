@@ -27,7 +27,9 @@ def _report_trigger_function(env):
 
 def _queue_index_sync(env):
     """Next lead's trigger on crm_lead and crm_lead's fill factor (see models/queue_index)."""
-    env.cr.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'lead_flow_queue_index_sync'")
+    env.cr.execute(
+        "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'lead_flow_queue_index_sync%'"
+    )
     triggers = env.cr.fetchone()[0]
     env.cr.execute("SELECT reloptions FROM pg_class WHERE relname = 'crm_lead'")
     return triggers, env.cr.fetchone()[0]
@@ -57,4 +59,4 @@ def lead_flow_uninstall_round_trip(env):
     assert "lead_flow_log" in _lead_flow_tables(env)
     assert "lead_flow_state" in _lead_columns(env)
     assert _report_trigger_function(env) == 1
-    assert _queue_index_sync(env) == (1, ["fillfactor=90"]), _queue_index_sync(env)
+    assert _queue_index_sync(env) == (2, ["fillfactor=90"]), _queue_index_sync(env)
