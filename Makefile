@@ -1,11 +1,14 @@
 # Dev loop for lead_flow. Needs Odoo 18 importable by python3 and a local PostgreSQL.
-.PHONY: run test pytest lint deps screenshots
+.PHONY: run test peer pytest lint deps screenshots
 
 run:            ## Odoo on http://localhost:8069 with lead_flow + demo data (db lead_flow_demo)
 	tools/run.sh
 
 test:           ## whole suite on a fresh database with Odoo's runner (what CI runs)
 	tools/test.sh
+
+peer:           ## Odoo's own crm tests with and without lead_flow: fails on any test failing only with it
+	tools/peer.sh
 
 pytest:         ## same tests through pytest-odoo, on a database with lead_flow installed
 	tools/pytest.sh
