@@ -1,5 +1,5 @@
 # Dev loop for lead_flow. Needs Odoo 18 importable by python3 and a local PostgreSQL.
-.PHONY: run test peer pytest lint deps screenshots
+.PHONY: run test peer pytest lint readme deps screenshots
 
 run:            ## Odoo on http://localhost:8069 with lead_flow + demo data (db lead_flow_demo)
 	tools/run.sh
@@ -13,8 +13,11 @@ peer:           ## Odoo's own crm tests with and without lead_flow: fails on any
 pytest:         ## same tests through pytest-odoo, on a database with lead_flow installed
 	tools/pytest.sh
 
-lint:           ## ruff + pylint-odoo
+lint:           ## OCA checks through pre-commit: ruff, pylint-odoo, oca-checks-*, README.rst
 	tools/lint.sh
+
+readme:         ## each addon's README.rst from its readme/ fragments (tools/gen_addon_readme.py)
+	python3 tools/gen_addon_readme.py --addons-dir=. || [ $$? -eq 1 ]  # 1: rewritten
 
 deps:           ## the addon's own Python dependencies
 	python3 -m pip install -r requirements.txt

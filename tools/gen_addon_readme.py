@@ -11,7 +11,8 @@ reStructuredText) or ``readme/<NAME>.rst`` (taken as it is):
 
 Without --check it writes every README.rst that differs and exits 1 when it wrote one (as a
 pre-commit hook that fixes files does); with --check it writes nothing and exits 1 when a
-README.rst is out of date. Either way the generated text is checked with docutils first.
+README.rst is out of date. Either way the generated text is checked with docutils first:
+exit status 2 when a fragment cannot be converted or the result is not valid.
 The Markdown supported is what the fragments use: paragraphs, headings, bullet and numbered
 lists (nested by indentation), fenced code blocks, **strong**, *emphasis*, `code` and links.
 """
@@ -388,7 +389,7 @@ def main(argv=None):
     for target in stale:
         verb = "is out of date (run `make readme`)" if args.check else "regenerated"
         print(f"{target}: {verb}", file=sys.stderr)
-    return 1 if failed or stale else 0
+    return 2 if failed else 1 if stale else 0
 
 
 if __name__ == "__main__":
