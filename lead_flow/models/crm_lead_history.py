@@ -90,9 +90,14 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not (self.env.su and vals.get("lead_flow_archive_token")):
-                vals["lead_flow_archive_token"] = new_archive_token()
+        # Copies, not the caller's dicts: create([vals] * 4) passes one dict four times
+        # (Odoo's own tracking-duration tests do), which would get one token for all.
+        vals_list = [
+            vals
+            if self.env.su and vals.get("lead_flow_archive_token")
+            else {**vals, "lead_flow_archive_token": new_archive_token()}
+            for vals in vals_list
+        ]
         return super().create(vals_list)
 
     def write(self, vals):
