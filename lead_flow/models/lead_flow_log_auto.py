@@ -145,3 +145,7 @@ def _batched_auto_log(log_model):
     if pending:
         messages = log_model.env["mail.message"].browse(pending)
         log_model._lead_flow_log_messages(messages, deferred=True)
+        # Written now, like the tracking that posted them (mail's _track_finalize flushes
+        # too): the entries' pending updates (stored related fields) must not land in the
+        # caller's next flush.
+        log_model.env.flush_all()
