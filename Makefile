@@ -1,5 +1,6 @@
-# Dev loop for lead_flow. Needs Odoo 18 importable by python3 and a local PostgreSQL.
-.PHONY: run test peer pytest lint readme deps screenshots
+# Dev loop for lead_flow. Needs a local PostgreSQL, and Odoo 18 importable by python3 or else
+# built into .venv/ from ODOO_SRC on first use (tools/bootstrap.sh, see README.md).
+.PHONY: run test peer pytest lint readme deps screenshots venv
 
 run:            ## Odoo on http://localhost:8069 with lead_flow + demo data (db lead_flow_demo)
 	tools/run.sh
@@ -18,6 +19,9 @@ lint:           ## OCA checks through pre-commit: ruff, pylint-odoo, oca-checks-
 
 readme:         ## each addon's README.rst from its readme/ fragments (tools/gen_addon_readme.py)
 	python3 tools/gen_addon_readme.py --addons-dir=. || [ $$? -eq 1 ]  # 1: rewritten
+
+venv:           ## build or check .venv/ (Odoo 18.0 from ODOO_SRC + pinned requirements), as run/test do when python3 has no Odoo
+	tools/bootstrap.sh
 
 deps:           ## the addon's own Python dependencies
 	python3 -m pip install -r requirements.txt
