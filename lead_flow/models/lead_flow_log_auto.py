@@ -53,7 +53,12 @@ class LeadFlowLog(models.Model):
         """{xmlid: id} of the subtypes that decide what a message records. Looked up in
         ir.model.data's cache: env.ref() would also query each record's existence, and
         this runs for every chatter message on a lead."""
-        xmlids = ["lead_flow.mt_lead_flow_note", "mail.mt_comment", "mail.mt_activities"]
+        xmlids = [
+            "lead_flow.mt_lead_flow_note",
+            "mail.mt_comment",
+            "mail.mt_note",
+            "mail.mt_activities",
+        ]
         IMD = self.env["ir.model.data"]
         return {xmlid: IMD._xmlid_to_res_id(xmlid) for xmlid in [*xmlids, *SUBTYPE_KINDS]}
 
@@ -72,6 +77,22 @@ class LeadFlowLog(models.Model):
             message.message_type == "comment" and subtype_id == subtype_ids["mail.mt_comment"]
         ):
             return [("email_out", message.subject or message.preview)]
+        if (
+            message.message_type == "comment"
+            and subtype_id == subtype_ids["mail.mt_note"]
+            and message.partner_ids.filtered("partner_share")
+        ):
+            # An internal note e-mailed to outsiders (the lead's Forward): an e-mail sent,
+            # naming its recipients. Posted notes only ("comment"; tracking notes are
+            # "notification" and never read their partners); partner_share is stored on
+            # the partners the message holds, read for the whole batch at once.
+            recipients = ", ".join(p.email_formatted or p.name for p in message.partner_ids)
+            text = self.env._(
+                "To %(recipients)s: %(subject)s",
+                recipients=recipients,
+                subject=message.subject or message.preview,
+            )
+            return [("email_out", text)]
         if message.mail_activity_type_id and subtype_id == subtype_ids["mail.mt_activities"]:
             return [("activity", message.preview or message.mail_activity_type_id.name)]
         kinds = []
