@@ -19,6 +19,7 @@
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
         "data/lead_flow_return_reason_data.xml",
+        "data/ir_exports_lead_sheet_data.xml",
         "views/lead_flow_log_type_views.xml",
         "views/lead_flow_note_template_views.xml",
         "views/lead_flow_log_views.xml",
@@ -37,6 +38,7 @@
         "report/lead_flow_return_report_views.xml",
         "views/res_users_views.xml",
         "views/lead_flow_menus.xml",
+        "report/lead_flow_lead_sheet.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -22,3 +22,4 @@ from . import ir_attachment
 from . import mail_activity
 from . import mail_thread
 from . import res_config_settings_history
+from . import crm_lead_sheet

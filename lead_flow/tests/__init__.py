@@ -28,3 +28,4 @@ from . import test_team_leader
 from . import test_return
 from . import test_downline
 from . import test_return_concurrency
+from . import test_lead_sheet
