@@ -19,6 +19,7 @@
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
         "data/lead_flow_return_reason_data.xml",
+        "data/mail_template_forward_data.xml",
         "data/ir_exports_lead_sheet_data.xml",
         "views/lead_flow_log_type_views.xml",
         "views/lead_flow_note_template_views.xml",
@@ -39,6 +40,8 @@
         "views/res_users_views.xml",
         "views/lead_flow_menus.xml",
         "report/lead_flow_lead_sheet.xml",
+        "wizard/lead_flow_appointment_wizard_views.xml",
+        "views/crm_lead_sheet_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -92,6 +92,7 @@ _lf_extract() {
     git -C "$gitdir" archive --format=tar "$commit" -- odoo addons odoo-bin requirements.txt \
         | tar -x -C "$dest.tmp" --transform='s,^addons/,odoo/addons/,' \
         || _lf_die "git archive of $commit from $gitdir failed"
+    rmdir "$dest.tmp/addons" 2>/dev/null || true  # emptied by the move
     mv "$dest.tmp" "$dest"
 }
 
@@ -117,8 +118,10 @@ lf_bootstrap() {
             || git -C "$src" rev-parse --verify -q "origin/$ref^{commit}")" \
             || _lf_die "ODOO_SRC=$src: no branch, tag or commit '$ref' (set ODOO_REF)"
         key="git $(cd "$src" && pwd -P) $commit"
-    elif [ -d "$src" ] || [ -f "$src" ]; then
+    elif [ -e "$src" ]; then
         _lf_die "ODOO_SRC=$src is neither an Odoo 18 source folder (odoo/release.py of version 18) nor a git repository"
+    elif [[ "$src" != *://* && "$src" != *@*:* ]]; then
+        _lf_die "ODOO_SRC=$src: no such folder (nor a git URL)"
     else
         kind=url
         key="url $src $ref"

@@ -22,4 +22,5 @@ from . import ir_attachment
 from . import mail_activity
 from . import mail_thread
 from . import res_config_settings_history
+from . import crm_lead_appointment
 from . import crm_lead_sheet

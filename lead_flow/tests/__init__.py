@@ -29,3 +29,5 @@ from . import test_return
 from . import test_downline
 from . import test_return_concurrency
 from . import test_lead_sheet
+from . import test_forward
+from . import test_appointment
