@@ -50,13 +50,13 @@ def load_returns(cr, count):
         INSERT INTO lead_flow_return (lead_id, user_id, date, reason_id, state, decided_by_id,
                                       decided_at, team_id, company_id, note,
                                       create_uid, create_date, write_uid, write_date)
-        SELECT l.id, COALESCE(l.user_id, 2), now() - (n % 90) * interval '1 day',
+        SELECT l.id, COALESCE(l.user_id, 2), now() - (n %% 90) * interval '1 day',
                (SELECT id FROM lead_flow_return_reason ORDER BY id
-                 OFFSET n % (SELECT count(*) FROM lead_flow_return_reason) LIMIT 1),
-               CASE WHEN n % 10 = 0 THEN 'pending' WHEN n % 10 < 7 THEN 'approved'
+                 OFFSET n %% (SELECT count(*) FROM lead_flow_return_reason) LIMIT 1),
+               CASE WHEN n %% 10 = 0 THEN 'pending' WHEN n %% 10 < 7 THEN 'approved'
                     ELSE 'denied' END,
-               CASE WHEN n % 10 = 0 THEN NULL ELSE 2 END,
-               CASE WHEN n % 10 = 0 THEN NULL ELSE now() END,
+               CASE WHEN n %% 10 = 0 THEN NULL ELSE 2 END,
+               CASE WHEN n %% 10 = 0 THEN NULL ELSE now() END,
                l.team_id, l.company_id, 'Benchmark return', 2, now(), 2, now()
           FROM (SELECT id, user_id, team_id, company_id, row_number() OVER () AS n
                   FROM crm_lead ORDER BY id DESC LIMIT %s) l

@@ -2,6 +2,14 @@ from odoo import api, models
 from odoo.osv import expression
 
 
+def _on_field(company_domain, field_name):
+    """``company_domain`` (leaves on company_id only) as the same leaves on ``field_name``."""
+    return [
+        (field_name, *term[1:]) if expression.is_leaf(term) and term[0] == "company_id" else term
+        for term in company_domain
+    ]
+
+
 class IrRule(models.Model):
     """Lead Flow rows follow their lead's visibility.
 
@@ -11,6 +19,10 @@ class IrRule(models.Model):
     own / all leads rules, multi-company, team leaders, downline, portal buyers) decides
     who reads its rows, with no copy of those rules to keep in step. Reading a row needs
     read access to its lead; changing one needs write access to it.
+
+    A model that also declares ``_lead_flow_lead_company_field`` (a column always equal to
+    its lead's company, e.g. a stored related field) is filtered on that column instead
+    when the lead rules filter on the company alone, which spares a join to crm_lead.
 
     A model of totals with no lead column declares ``_lead_flow_lead_totals``: its rows
     are shown only to users whose lead rules filter on the company alone (its company is
@@ -25,7 +37,12 @@ class IrRule(models.Model):
             return domain
         model = self.env[model_name]
         lead_field = getattr(model, "_lead_flow_lead_field", None)
-        if lead_field:
+        company_field = getattr(model, "_lead_flow_lead_company_field", None)
+        if lead_field and company_field and self._lead_flow_totals_domain(mode) is not None:
+            # The lead rules only filter on the company, and this model keeps its lead's
+            # company in a column: the same filter on that column, no join to crm_lead.
+            extra = _on_field(self._lead_flow_lead_domain(mode), company_field)
+        elif lead_field:
             lead_domain = self._lead_flow_lead_domain(mode)
             extra = [(lead_field, "any", lead_domain)] if lead_domain else []
         elif getattr(model, "_lead_flow_lead_totals", False):

@@ -14,6 +14,7 @@ class LeadFlowLeadDayReport(models.Model):
     _auto = False
     _rec_name = "lead_id"
     _lead_flow_lead_field = "lead_id"  # visible to whoever reads the lead (ir_rule.py)
+    _lead_flow_lead_company_field = "company_id"  # the lead's own, read from crm_lead
     _order = "create_date desc, id desc"
 
     lead_id = fields.Many2one("crm.lead", readonly=True)

@@ -13,6 +13,7 @@ class LeadFlowReturnReport(models.Model):
     _rec_name = "lead_id"
     _order = "date desc, id desc"
     _lead_flow_lead_field = "lead_id"  # visible to whoever reads the lead (ir_rule.py)
+    _lead_flow_lead_company_field = "company_id"  # the lead's own, read from crm_lead
 
     lead_id = fields.Many2one("crm.lead", readonly=True)
     date = fields.Datetime("Received on", readonly=True)

@@ -176,3 +176,12 @@ class TestReturn(LeadFlowCase):
         reasons = self.env["lead.flow.return.reason"].search([])
         self.assertGreaterEqual(len(reasons), 6)
         self.assertEqual(len(reasons.lost_reason_id), len(reasons), "one lost reason each")
+
+    def test_returns_follow_their_lead_to_another_company(self):
+        ret = self.request()
+        company_2 = self.env["res.company"].create({"name": "LF Returns Co 2"})
+        Return = self.env["lead.flow.return"].with_user(self.operator_2)  # All leads, company 1
+        self.assertEqual(Return.search([("id", "=", ret.id)]), ret)
+        self.lead.write({"user_id": False, "company_id": company_2.id})
+        self.assertEqual(ret.company_id, company_2)
+        self.assertFalse(Return.search([("id", "=", ret.id)]), "the lead left their companies")
