@@ -32,7 +32,9 @@ class TestForward(LeadFlowCase, MockEmail):
     def forward(self, user, partners):
         action = self.lead.with_user(user).action_lead_flow_forward()
         self.assertEqual(action["res_model"], "mail.compose.message")
-        Composer = self.env["mail.compose.message"].with_user(user).with_context(action["context"])
+        Composer = (
+            self.env["mail.compose.message"].with_user(user).with_context(**action["context"])
+        )
         with Form(Composer, view=FORWARD_VIEW) as composer:
             for partner in partners:
                 composer.partner_ids.add(partner)

@@ -16,7 +16,7 @@ class LeadFlowAppointmentWizard(models.TransientModel):
     _name = "lead.flow.appointment.wizard"
     _description = "Lead Flow: new appointment"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade")
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
     user_id = fields.Many2one(
         "res.users",
         string="With",
