@@ -1,4 +1,5 @@
 from . import ir_rule
+from . import lead_company
 from . import crm_tag
 from . import lead_flow_log_type
 from . import lead_flow_note_template

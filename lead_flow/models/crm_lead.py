@@ -142,7 +142,12 @@ class CrmLead(models.Model):
                     "not by editing the lead."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "company_id" in vals:  # a crm_lead trigger moves its entries and returns along
+            self.flush_recordset(["company_id"])
+            self.env["lead.flow.log"].invalidate_model(["company_id"])
+            self.env["lead.flow.return"].invalidate_model(["company_id"])
+        return res
 
     # ------------------------------------------------------------------
     # Reservation

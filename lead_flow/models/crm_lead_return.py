@@ -68,6 +68,7 @@ class CrmLead(models.Model):
                     "reason_id": reason.id,
                     "note": (note or "").strip() or False,
                     "team_id": self.team_id.id,
+                    "company_id": self.company_id.id,
                 }
             )
         )

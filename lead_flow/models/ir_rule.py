@@ -26,7 +26,7 @@ class IrRule(models.Model):
 
     A model of totals with no lead column declares ``_lead_flow_lead_totals``: its rows
     are shown only to users whose lead rules filter on the company alone (its company is
-    the lead's at logging time); anyone narrower reads the rows behind the totals instead.
+    its lead's, lead_company.py); anyone narrower reads the rows behind the totals instead.
     """
 
     _inherit = "ir.rule"

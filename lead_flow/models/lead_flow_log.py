@@ -49,9 +49,11 @@ class LeadFlowLog(models.Model):
     undone = fields.Boolean(readonly=True, copy=False)
     undone_by_id = fields.Many2one("res.users", string="Undone by", readonly=True, copy=False)
     undone_at = fields.Datetime("Undone on", readonly=True, copy=False)
-    # Frozen at logging time so that reports keep the team/company the work was done for.
+    # Frozen at logging time so that reports keep the team the work was done for.
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
-    company_id = fields.Many2one("res.company", index=True)
+    # The lead's company, kept in step by a crm_lead trigger (lead_company.py).
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    _lead_flow_lead_company_field = "company_id"
     # AI classification state (see lead_flow_log_ai.py).
     ai_attempts = fields.Integer(
         "AI attempts", readonly=True, copy=False, help="Requests made to classify this note."

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from . import lead_company
 from .crm_lead import MANAGER_GROUP, TEAM_LEADER_GROUP
 
 RETURN_STATES = [("pending", "Pending"), ("approved", "Approved"), ("denied", "Denied")]
@@ -46,9 +47,9 @@ class LeadFlowReturn(models.Model):
     decided_at = fields.Datetime("Decision date")
     decision_note = fields.Text()
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
-    # Always the lead's company: users who see every lead of their companies are then
-    # filtered on this column instead of a join to crm_lead (ir_rule.py).
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    # The lead's company, kept in step by a crm_lead trigger (lead_company.py): users who
+    # see every lead of their companies are filtered on it, not joined to crm_lead.
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
     _lead_flow_lead_company_field = "company_id"
 
     def init(self):
@@ -57,6 +58,7 @@ class LeadFlowReturn(models.Model):
             "CREATE INDEX IF NOT EXISTS lead_flow_return_date_id_idx"
             " ON lead_flow_return (date DESC, id DESC)"
         )
+        lead_company.install(self.env.cr)  # both tables exist now
 
     _sql_constraints = [
         # At most one pending return per lead, also against two concurrent requests.

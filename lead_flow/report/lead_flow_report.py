@@ -39,6 +39,7 @@ class LeadFlowReport(models.Model):
     _auto = False
     _rec_name = "lead_id"
     _lead_flow_lead_field = "lead_id"  # visible to whoever reads the lead (ir_rule.py)
+    _lead_flow_lead_company_field = "company_id"  # the entry's: its lead's (lead_company.py)
     _order = "date desc, id desc"
 
     date = fields.Datetime(readonly=True)

@@ -32,7 +32,7 @@ class TestLeadVisibility(LeadFlowCase):
     def setUpClass(cls):
         super().setUpClass()
         company_1 = cls.env.company
-        company_2 = cls.env["res.company"].create({"name": "LF Second Company"})
+        company_2 = cls.company_2 = cls.env["res.company"].create({"name": "LF Second Company"})
         both = {"company_ids": [Command.set((company_1 | company_2).ids)]}
         only_2 = {"company_id": company_2.id, "company_ids": [Command.set(company_2.ids)]}
         own = f"base.group_user,{OPERATOR}"
@@ -229,3 +229,34 @@ class TestLeadVisibility(LeadFlowCase):
             recent = set(board.recent_lead_ids.ids) & set(self.all_lead_ids)
             with self.subTest(actor=name):
                 self.assertEqual(recent, self.lead_ids(READS[name]))
+
+    def test_entries_and_totals_follow_their_lead_to_another_company(self):
+        operator = new_test_user(
+            self.env, "lf_vis_all_1", groups=f"base.group_user,{OPERATOR},{ALL_LEADS}"
+        )
+        lead_b = self.leads["lead_b"]
+        Log = self.env["lead.flow.log"].with_user(operator)
+        entries = Log.search([("lead_id", "=", lead_b.id)])
+        self.assertTrue(entries)
+        day = [("date", ">=", fields.Datetime.now().replace(hour=0, minute=0, second=0))]
+        Daily = self.env["lead.flow.report.daily"]
+
+        def calls(company):
+            groups = Daily._read_group(
+                [*day, ("user_id", "=", self.actors["own_b"].id), ("company_id", "=", company.id)],
+                [],
+                ["call_count:sum"],
+            )
+            return groups[0][0] or 0
+
+        before_1 = calls(self.env.company)
+        lead_b.write({"user_id": False, "team_id": False, "company_id": self.company_2.id})
+        self.env.flush_all()
+        self.assertEqual(set(entries.sudo().mapped("company_id")), {self.company_2})
+        self.assertFalse(Log.search([("lead_id", "=", lead_b.id)]), "gone with its lead")
+        self.assertFalse(
+            self.env["lead.flow.report"].with_user(operator).search([("lead_id", "=", lead_b.id)])
+        )
+        # The daily totals moved with the lead (own_b's note on lead_b).
+        self.assertEqual(calls(self.env.company), before_1 - 1)
+        self.assertEqual(calls(self.company_2), 1)
