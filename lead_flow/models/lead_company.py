@@ -4,6 +4,8 @@ them on their own column (models/ir_rule.py) instead of joining crm_lead, and th
 report totals move with the lead. Not a related stored field: the ORM would read every
 changed lead's entries and returns to recompute them, at each assignment."""
 
+from odoo.tools import SQL
+
 # Tables with a lead_id and a company_id that follows it.
 TABLES = ("lead_flow_log", "lead_flow_return")
 FUNCTION = "lead_flow_follow_lead_company"
@@ -43,4 +45,4 @@ def install(cr):
 
 
 def uninstall(cr):
-    cr.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}() CASCADE")
+    cr.execute(SQL("DROP FUNCTION IF EXISTS %s() CASCADE", SQL.identifier(FUNCTION)))
