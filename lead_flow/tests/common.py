@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, new_test_user
 
 OPERATOR = "lead_flow.group_lead_flow_operator"
@@ -101,3 +102,17 @@ class LeadFlowCase(TransactionCase):
         for fragment in fragments:
             self.assertIn(fragment, message)
         self.assertEqual(self.lead_snapshot(), before, "nothing may be half-written")
+
+
+class CommittedEnvCase(TransactionCase):
+    """For concurrency tests: data committed through cursors of their own (a test
+    transaction is invisible to other connections)."""
+
+    @contextmanager
+    def committed_env(self, uid=SUPERUSER_ID):
+        """An environment on its own cursor, committed on exit (like one RPC request)."""
+        with self.registry.cursor() as cr:
+            # Bind the cursor to the loaded registry: Environment() would otherwise look the
+            # registry up by name, which waits on the lock the test runner holds.
+            cr.transaction = api.Transaction(self.registry)
+            yield api.Environment(cr, uid, {})

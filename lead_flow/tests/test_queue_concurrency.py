@@ -7,31 +7,22 @@ other connections) and removes it afterwards.
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 
 import psycopg2.errors
 
-from odoo import SUPERUSER_ID, api
 from odoo.addons.lead_flow.models import claim_connection
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import CommittedEnvCase
 
 PARAMS = ("lead_flow.queue_domain", "lead_flow.reservation_hours", "lead_flow.reserve_group_ids")
 
 
 @tagged("post_install", "-at_install")
-class TestQueueConcurrency(TransactionCase):
+class TestQueueConcurrency(CommittedEnvCase):
     OPERATORS = 16
     CLAIMS_EACH = 25
-
-    @contextmanager
-    def committed_env(self, uid=SUPERUSER_ID):
-        """An environment on its own cursor, committed on exit (like one RPC request)."""
-        with self.registry.cursor() as cr:
-            # Bind the cursor to the loaded registry: Environment() would otherwise look the
-            # registry up by name, which waits on the lock the test runner holds.
-            cr.transaction = api.Transaction(self.registry)
-            yield api.Environment(cr, uid, {})
 
     def setUp(self):
         super().setUp()

@@ -3,21 +3,15 @@ with real committed transactions on two cursors in two threads."""
 
 import threading
 import uuid
-from contextlib import contextmanager
 
-from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .common import CommittedEnvCase
 
 
 @tagged("post_install", "-at_install")
-class TestReturnConcurrency(TransactionCase):
-    @contextmanager
-    def committed_env(self, uid=SUPERUSER_ID):
-        with self.registry.cursor() as cr:
-            cr.transaction = api.Transaction(self.registry)  # the loaded registry, no lock
-            yield api.Environment(cr, uid, {})
-
+class TestReturnConcurrency(CommittedEnvCase):
     def setUp(self):
         super().setUp()
         key = uuid.uuid4().hex[:8]
