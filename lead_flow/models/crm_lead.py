@@ -68,9 +68,15 @@ class CrmLead(models.Model):
     @api.model
     def _lead_flow_reservation_hours(self):
         """Hours after which a reservation without a new note expires (0: never)."""
-        raw = self.env["ir.config_parameter"].sudo().get_param("lead_flow.reservation_hours", "0")
+        return self._lead_flow_int_param("lead_flow.reservation_hours")
+
+    @api.model
+    def _lead_flow_int_param(self, key):
+        """A whole-number setting where 0 means "no limit": absent, negative or not a
+        number reads as 0."""
+        raw = self.env["ir.config_parameter"].sudo().get_param(key) or "0"
         try:
-            return max(int(raw or 0), 0)
+            return max(int(raw), 0)
         except ValueError:
             return 0
 

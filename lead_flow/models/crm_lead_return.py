@@ -32,14 +32,6 @@ class CrmLead(models.Model):
             lead.lead_flow_last_return_id = last.get(lead.id, False)
             lead.lead_flow_return_state = lead.lead_flow_last_return_id.state
 
-    @api.model
-    def _lead_flow_int_param(self, key):
-        raw = self.env["ir.config_parameter"].sudo().get_param(key) or "0"
-        try:
-            return max(int(raw), 0)
-        except ValueError:
-            return 0
-
     def _lead_flow_received_at(self):
         """When the lead reached its salesperson: assignment date, else creation."""
         self.ensure_one()

@@ -10,6 +10,15 @@ def _on_field(company_domain, field_name):
     ]
 
 
+def _on_company_only(domain):
+    """Whether every condition of ``domain`` is on ``company_id``."""
+    return all(
+        term[0] == "company_id"
+        for term in expression.normalize_domain(domain)
+        if expression.is_leaf(term) and term not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
+    )
+
+
 class IrRule(models.Model):
     """Lead Flow rows follow their lead's visibility.
 
@@ -37,20 +46,20 @@ class IrRule(models.Model):
             return domain
         model = self.env[model_name]
         lead_field = getattr(model, "_lead_flow_lead_field", None)
+        totals = getattr(model, "_lead_flow_lead_totals", False)
+        if not (lead_field or totals):
+            return domain
+        lead_domain = self._lead_flow_lead_domain(mode)
+        company_only = _on_company_only(lead_domain)
         company_field = getattr(model, "_lead_flow_lead_company_field", None)
-        if lead_field and company_field and self._lead_flow_totals_domain(mode) is not None:
+        if lead_field and company_field and company_only:
             # The lead rules only filter on the company, and this model keeps its lead's
             # company in a column: the same filter on that column, no join to crm_lead.
-            extra = _on_field(self._lead_flow_lead_domain(mode), company_field)
+            extra = _on_field(lead_domain, company_field)
         elif lead_field:
-            lead_domain = self._lead_flow_lead_domain(mode)
             extra = [(lead_field, "any", lead_domain)] if lead_domain else []
-        elif getattr(model, "_lead_flow_lead_totals", False):
-            extra = self._lead_flow_totals_domain(mode)
-            if extra is None:
-                extra = expression.FALSE_DOMAIN
         else:
-            return domain
+            extra = lead_domain if company_only else expression.FALSE_DOMAIN
         return expression.AND([domain, extra]) if extra else domain
 
     @api.model
@@ -64,12 +73,4 @@ class IrRule(models.Model):
         """The lead rules as a domain on ``company_id`` of a totals row, or None when they
         restrict more than the company (own documents, team, downline...)."""
         lead_domain = self._lead_flow_lead_domain(mode)
-        for term in expression.normalize_domain(lead_domain):
-            if not expression.is_leaf(term) or term in (
-                expression.TRUE_LEAF,
-                expression.FALSE_LEAF,
-            ):
-                continue
-            if term[0] != "company_id":
-                return None
-        return lead_domain
+        return lead_domain if _on_company_only(lead_domain) else None

@@ -107,6 +107,12 @@ class LeadFlowReturn(models.Model):
                     )
                 )
 
+    def _lead_flow_state_label(self):
+        """The status as a word in a sentence, in the user's language ("approved")."""
+        self.ensure_one()
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return labels[self.state].lower()
+
     def _lead_flow_check_pending(self):
         for ret in self:
             if ret.state != "pending":
@@ -114,9 +120,7 @@ class LeadFlowReturn(models.Model):
                     self.env._(
                         "The return of %(lead)s was already %(state)s by %(user)s on %(date)s.",
                         lead=ret.lead_id.display_name,
-                        state=dict(ret._fields["state"]._description_selection(self.env))[
-                            ret.state
-                        ].lower(),
+                        state=ret._lead_flow_state_label(),
                         user=ret.decided_by_id.name,
                         date=fields.Datetime.to_string(ret.decided_at),
                     )
@@ -188,9 +192,7 @@ class LeadFlowReturn(models.Model):
         else:
             text = self.env._(
                 "Return %(state)s by %(user)s: %(reason)s",
-                state=dict(self._fields["state"]._description_selection(self.env))[
-                    self.state
-                ].lower(),
+                state=self._lead_flow_state_label(),
                 user=self.decided_by_id.name,
                 reason=self.reason_id.name,
             )
