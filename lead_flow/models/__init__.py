@@ -7,6 +7,7 @@ from . import lead_flow_log
 from . import lead_flow_log_ai
 from . import crm_lead
 from . import crm_lead_queue
+from . import crm_lead_routing
 from . import crm_stage
 from . import crm_lead_demo
 from . import lead_flow_dashboard

@@ -9,6 +9,7 @@ from odoo.tools import plaintext2html
 
 from . import queue_index
 from .config_param import get_id_list
+from .crm_lead_routing import ROUTING_FIELDS
 from .lead_flow_log import OUTCOMES
 
 LEAD_FLOW_STATES = [("none", "None"), ("in_progress", "In progress"), ("done", "Completed")]
@@ -146,6 +147,13 @@ class CrmLead(models.Model):
                 self.env._(
                     "Reservations change through Next lead, a note, Release or Reassign, "
                     "not by editing the lead."
+                )
+            )
+        if not self.env.su and any(name in vals for name in ROUTING_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "Callbacks, retries, skips and do-not-call change through their own "
+                    "actions, not by editing the lead."
                 )
             )
         res = super().write(vals)
