@@ -42,6 +42,11 @@
         "report/lead_flow_lead_sheet.xml",
         "wizard/lead_flow_appointment_wizard_views.xml",
         "views/crm_lead_sheet_views.xml",
+        "security/lead_flow_retry_security.xml",
+        "data/lead_flow_retry_data.xml",
+        "views/lead_flow_retry_rule_views.xml",
+        "views/res_config_settings_skip_views.xml",
+        "wizard/lead_flow_skip_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -50,6 +55,7 @@
     },
     "demo": [
         "demo/lead_flow_demo.xml",
+        "demo/lead_flow_retry_demo.xml",
     ],
     "uninstall_hook": "_uninstall_hook",
     "installable": True,

@@ -26,3 +26,8 @@ from . import mail_thread
 from . import res_config_settings_history
 from . import crm_lead_appointment
 from . import crm_lead_sheet
+from . import lead_flow_retry_rule
+from . import lead_flow_log_handle
+from . import crm_lead_retry
+from . import crm_lead_skip
+from . import res_config_settings_skip

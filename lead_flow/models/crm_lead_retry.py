@@ -1,0 +1,96 @@
+"""Retry rules and handle time, applied when an operator logs a note.
+
+A call without a positive contact counts as an attempt; the matching retry rule keeps the
+lead out of the queue for a while (``lead_flow_retry_at``) and completes it once the
+rule's maximum of attempts is reached. A positive contact starts the count again.
+"""
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import fields, models
+
+from .crm_lead import RESERVATION_FIELDS
+from .lead_flow_log_handle import STARTED_AT_KEY
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+
+    def lead_flow_log_note(
+        self, body, template_id=False, outcome=False, close=False, type_id=False, partner_ids=False
+    ):
+        self.ensure_one()
+        # Read before the note takes the reservation again (which moves its date to now).
+        started_at = self._lead_flow_work_started_at()
+        # A string: contexts may be serialized (e.g. into the chatter's notifications).
+        started = fields.Datetime.to_string(started_at) if started_at else False
+        lead = self.with_context(**{STARTED_AT_KEY: started})
+        log_id = super(CrmLead, lead).lead_flow_log_note(
+            body,
+            template_id=template_id,
+            outcome=outcome,
+            close=close,
+            type_id=type_id,
+            partner_ids=partner_ids,
+        )
+        # Checked by the note itself: operator, write access to the lead, its inputs.
+        self._lead_flow_apply_retry(self.env["lead.flow.log"].sudo().browse(log_id))
+        return log_id
+
+    def _lead_flow_work_started_at(self):
+        """When the current user started on this lead: the date of their reservation (Next
+        lead, or their previous note), or None when they do not hold a live one."""
+        lead = self.sudo()
+        if lead.lead_flow_reserved_user_id != self.env.user or not lead.lead_flow_reserved_at:
+            return None
+        cutoff = self._lead_flow_reservation_cutoff()
+        if cutoff and lead.lead_flow_reserved_at < cutoff:
+            return None  # an expired reservation says nothing about this call
+        return lead.lead_flow_reserved_at
+
+    def _lead_flow_apply_retry(self, log):
+        """Count the attempt ``log`` records and apply the matching retry rule."""
+        lead = self.sudo()
+        if log.outcome == "positive":
+            if lead.lead_flow_attempt_count or lead.lead_flow_retry_at:
+                lead.write({"lead_flow_attempt_count": 0, "lead_flow_retry_at": False})
+            return
+        # Only calls are attempts: an e-mail or a meeting note is no try to reach the customer.
+        if log.type_id.category != "call":
+            return
+        attempts = lead.lead_flow_attempt_count + 1
+        vals = {"lead_flow_attempt_count": attempts, "lead_flow_retry_at": False}
+        if lead.lead_flow_state == "done":  # the note closed it: no call again
+            lead.write(vals)
+            return
+        rule = self.env["lead.flow.retry.rule"]._lead_flow_rule_for(
+            lead, log.template_id, log.outcome
+        )
+        if rule and rule.max_attempts and attempts >= rule.max_attempts:
+            vals.update(dict.fromkeys(RESERVATION_FIELDS, False), lead_flow_state="done")
+            lead.write(vals)
+            lead._lead_flow_record_attempts_exhausted(attempts, rule)
+            return
+        if rule:
+            vals["lead_flow_retry_at"] = log.date + timedelta(hours=rule.retry_hours)
+        lead.write(vals)
+
+    def _lead_flow_record_attempts_exhausted(self, attempts, rule):
+        """Say in the chatter and the history why the lead was completed."""
+        self.ensure_one()
+        text = self.env._(
+            "Completed after %(attempts)s attempts: rule %(rule)s",
+            attempts=attempts,
+            rule=rule.name,
+        )
+        message = self.sudo().message_post(
+            body=Markup("<p>%s</p>") % text,
+            subtype_xmlid="mail.mt_note",
+            message_type="notification",
+            author_id=self.env.user.partner_id.id,
+        )
+        self.env["lead.flow.log"]._lead_flow_create_automatic(
+            [(self, "attempts_exhausted", text, message, False)]
+        )
