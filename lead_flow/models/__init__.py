@@ -1,5 +1,6 @@
 from . import ir_rule
 from . import lead_company
+from . import lead_flow_calling_hours_mixin
 from . import crm_tag
 from . import lead_flow_log_type
 from . import lead_flow_note_template
@@ -26,6 +27,8 @@ from . import mail_thread
 from . import res_config_settings_history
 from . import crm_lead_appointment
 from . import crm_lead_sheet
+from . import crm_lead_timezone
+from . import res_config_settings_calling_hours
 from . import lead_flow_retry_rule
 from . import lead_flow_log_handle
 from . import crm_lead_retry

@@ -31,6 +31,8 @@ from . import test_return_concurrency
 from . import test_lead_sheet
 from . import test_forward
 from . import test_appointment
+from . import test_calling_hours
+from . import test_calling_hours_settings
 from . import test_retry_rules
 from . import test_skip
 from . import test_handle_time

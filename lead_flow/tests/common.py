@@ -7,6 +7,15 @@ OPERATOR = "lead_flow.group_lead_flow_operator"
 MANAGER = "lead_flow.group_lead_flow_manager"
 TEAM_LEADER = "lead_flow.group_lead_flow_team_leader"
 ALL_LEADS = "sales_team.group_sale_salesman_all_leads"
+# Calling hours (lib/calling_hours) of a usual call centre: Monday to Friday, 09:00-20:00.
+WEEKDAYS_9_TO_20 = (
+    '{"0": [9.0, 20.0], "1": [9.0, 20.0], "2": [9.0, 20.0], "3": [9.0, 20.0], "4": [9.0, 20.0]}'
+)
+
+
+def set_calling_hours(env, raw):
+    """Set the calling hours of every queue without its own ("" = any time)."""
+    env["ir.config_parameter"].sudo().set_param("lead_flow.calling_hours", raw or "")
 
 
 class LeadFlowCase(TransactionCase):

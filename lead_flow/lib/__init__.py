@@ -1,0 +1,3 @@
+from . import calling_hours
+from . import lead_timezone
+from . import region_timezones
