@@ -112,3 +112,15 @@ class TestSkip(LeadFlowCase):
         settings.execute()
         with self.assertRefused(UserError, "Roles that may skip"):
             self.lead.with_user(self.operator).lead_flow_skip("Bad line")
+
+    def test_operators_read_skip_and_retry_texts_in_their_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["lead_flow"], ["fr_FR"], overwrite=True)
+        self.operator.lang = "fr_FR"
+        as_french = self.lead.with_user(self.operator).with_context(lang="fr_FR")
+        with self.assertRefused(UserError, "le motif est obligatoire"):
+            as_french.lead_flow_skip(" ")
+        menu = self.env.ref("lead_flow.menu_lead_flow_retry_rule").with_context(lang="fr_FR")
+        self.assertEqual(menu.name, "Règles de relance")
+        as_french.lead_flow_skip("Mauvais numéro")
+        self.assertEqual(self.lead.message_ids[0].preview, "Passée : Mauvais numéro")
