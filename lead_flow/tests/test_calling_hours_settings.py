@@ -219,3 +219,23 @@ class TestCallingHoursSettings(TransactionCase):
                 calling_hours.PARAM, WEEKDAYS_9_TO_20
             )
         self.assertEqual(self.param(), "")
+
+    def test_errors_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["lead_flow"], ["fr_FR"], overwrite=True)
+        french = self.admin_env(context=dict(self.admin_env.context, lang="fr_FR"))
+        with self.assertRaises(ValidationError) as caught:
+            french["res.config.settings"].create(
+                {
+                    "lead_flow_restrict_hours": True,
+                    "lead_flow_hours_tue_from": 20.0,
+                    "lead_flow_hours_tue_to": 9.0,
+                }
+            )
+        self.assertEqual(
+            str(caught.exception), "Mardi : la plage d'appel se termine avant de commencer."
+        )
+        field = french["res.config.settings"].fields_get(["lead_flow_restrict_hours"])
+        self.assertEqual(
+            field["lead_flow_restrict_hours"]["string"], "Restreindre les heures d'appel"
+        )
