@@ -3,12 +3,13 @@ from odoo import fields, models
 from ..lib import calling_hours
 
 
-class ResConfigSettings(models.TransientModel):
+# Settings with a mixin: pylint-odoo takes any _inherit list on a TransientModel for a wizard.
+class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-models
     """Calling hours of every queue without its own, as a weekly table in Settings > CRM >
     Lead Flow (lead.flow.calling.hours.mixin), kept in the system parameter
     lead_flow.calling_hours (empty = any time)."""
 
-    _name = "res.config.settings"
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = ["res.config.settings", "lead.flow.calling.hours.mixin"]
     _lead_flow_calling_hours_field = "lead_flow_calling_hours"
 
