@@ -9,7 +9,7 @@ class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-
     Lead Flow (lead.flow.calling.hours.mixin), kept in the system parameter
     lead_flow.calling_hours (empty = any time)."""
 
-    # pylint: disable=consider-merging-classes-inherited
+    _name = "res.config.settings"  # with an _inherit list, Odoo needs the _name
     _inherit = ["res.config.settings", "lead.flow.calling.hours.mixin"]
     _lead_flow_calling_hours_field = "lead_flow_calling_hours"
 
