@@ -9,6 +9,9 @@ from . import lead_flow_log_ai
 from . import crm_lead
 from . import crm_lead_queue
 from . import crm_lead_routing
+from . import lead_flow_queue
+from . import res_users_queue
+from . import crm_lead_callback
 from . import crm_stage
 from . import crm_lead_demo
 from . import lead_flow_dashboard

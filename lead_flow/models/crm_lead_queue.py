@@ -1,6 +1,7 @@
+import itertools
 import logging
 from collections import namedtuple
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import psycopg2
 import psycopg2.errors
@@ -13,23 +14,47 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, str2bool
 from odoo.tools.safe_eval import safe_eval
 
+from ..lib import calling_hours
 from . import claim_connection, queue_index
 from .crm_lead import OPERATOR_GROUP
 
 _logger = logging.getLogger(__name__)
 
-# Never contacted first, then the longest without contact, then the most promising, oldest.
-QUEUE_ORDER = "lead_flow_last_contact_at asc nulls first, priority desc, create_date asc, id asc"
+
+def has_window(raw):
+    """Whether calling hours ``raw`` restrict calling (invalid ones do: nobody is called)."""
+    try:
+        return calling_hours.parse(raw) is not None
+    except ValueError:
+        return True
+
+
+def allowed_timezones(raw, now):
+    """The time zones whose local time is inside calling hours ``raw`` at ``now``."""
+    try:
+        return calling_hours.allowed_timezones(raw, now) or ()
+    except ValueError:
+        _logger.error("Lead Flow: invalid calling hours %r: nobody is called", raw)
+        return ()
+
+
+# Never contacted first, then the longest without contact, then the most promising, a
+# skipped lead behind its equals, the oldest.
+QUEUE_ORDER = (
+    "lead_flow_last_contact_at asc nulls first, priority desc,"
+    " lead_flow_skipped_at asc nulls first, create_date asc, id asc"
+)
 QUEUE_INDEX_COLUMNS = [
     "lead_flow_last_contact_at ASC NULLS FIRST",
     "priority DESC",
+    "lead_flow_skipped_at ASC NULLS FIRST",
     "create_date ASC",
     "id ASC",
 ]
 # The queue list walks this partial index in queue order. The planner uses it only when
 # the query's WHERE clause implies its predicate, so it mirrors _lead_flow_open_domain().
 # Next lead walks the free leads of queue_index instead (see there).
-QUEUE_INDEX = "crm_lead_lead_flow_queue_idx"
+QUEUE_INDEX = "crm_lead_lead_flow_queue_v2_idx"
 QUEUE_OPEN_WHERE = queue_index.OPEN_LEAD.format(t="")
 
 # A reservation is soft state (lost, the lead is simply free again), so its commit need
@@ -40,13 +65,21 @@ SYNC_COMMIT_OFF = SQL("SET LOCAL synchronous_commit TO OFF")
 CLAIM = """UPDATE crm_lead
               SET lead_flow_reserved_user_id = $1, lead_flow_reserved_at = $2,
                   write_uid = $1, write_date = $2
-            WHERE id = (%(pick)s)
+            WHERE id = %(pick)s
         RETURNING id"""
 RELEASE_NAME = "lead_flow_release_expired_v2"
 
 
 # What Next lead looks up once per claim (see _lead_flow_claim_plan_cached).
-ClaimPlan = namedtuple("ClaimPlan", "operator pick statement hours prepared")
+ClaimPlan = namedtuple("ClaimPlan", "operator queues pick statement hours grace prepared")
+# A queue as the claim walks it: its filter, order and calling hours (None: any time).
+ClaimQueue = namedtuple("ClaimQueue", "id domain order hours")
+BLACKLISTED_NUMBERS = SQL("(SELECT number FROM phone_blacklist WHERE active)")
+CALLBACK_GRACE_KEY = "lead_flow.callback_grace_minutes"
+CALLBACK_GRACE_DEFAULT = 30
+CALLING_HOURS_KEY = "lead_flow.calling_hours"
+# A skipped lead stays out of its skipper's claims this long.
+SKIP_HOLD = timedelta(hours=1)
 
 
 def _domain_on_columns(model, domain):
@@ -162,6 +195,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_queue_domain(self, include_mine=True):
+        """Open, free (or mine, for the list) and in the queue scope. The queue list adds
+        the filters of the caller's queues and what is available now (see there)."""
         return expression.AND(
             [
                 self._lead_flow_open_domain(),
@@ -170,16 +205,62 @@ class CrmLead(models.Model):
             ]
         )
 
+    @api.model
+    def _lead_flow_queue_list_domain(self):
+        """The queue list: what the caller's claims may offer (the filters of the queues
+        they work now, no callback or retry to come, no colleague's personal callback in
+        its grace period, not on the phone blacklist), plus their own reservations."""
+        queues = self._lead_flow_claim_queues(self._lead_flow_claim_queue_ids())
+        now = fields.Datetime.now()
+        shared_from = now - timedelta(minutes=self._lead_flow_callback_grace())
+        available = [
+            "|",
+            ("phone_sanitized", "=", False),
+            ("phone_sanitized", "not in", BLACKLISTED_NUMBERS),
+            "|",
+            ("lead_flow_retry_at", "=", False),
+            ("lead_flow_retry_at", "<=", now),
+            "|",
+            ("lead_flow_callback_at", "=", False),
+            "&",
+            ("lead_flow_callback_at", "<=", now),
+            "|",
+            "|",
+            ("lead_flow_callback_user_id", "=", False),
+            ("lead_flow_callback_user_id", "=", self.env.uid),
+            ("lead_flow_callback_at", "<=", shared_from),
+        ]
+        return expression.AND(
+            [
+                self._lead_flow_queue_domain(),
+                expression.OR([queue.domain for queue in queues] or [expression.FALSE_DOMAIN]),
+                available,
+            ]
+        )
+
+    @api.model
+    def _lead_flow_callback_grace(self):
+        """Minutes a personal callback waits for its operator before anyone may take it."""
+        raw = self.env["ir.config_parameter"].sudo().get_param(CALLBACK_GRACE_KEY)
+        try:
+            return max(int(raw), 0) if raw not in (None, False, "") else CALLBACK_GRACE_DEFAULT
+        except ValueError:
+            return CALLBACK_GRACE_DEFAULT
+
+    @api.model
+    def _lead_flow_calling_hours_raw(self):
+        return self.env["ir.config_parameter"].sudo().get_param(CALLING_HOURS_KEY) or ""
+
     def _compute_lead_flow_in_queue(self):
         # A search, not filtered_domain: scope extensions may use SQL sub-queries.
-        in_queue = self.search([("id", "in", self.ids), *self._lead_flow_queue_domain()])
+        in_queue = self.search([("id", "in", self.ids), *self._lead_flow_queue_list_domain()])
         for lead in self:
             lead.lead_flow_in_queue = lead in in_queue
 
     def _search_lead_flow_in_queue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on the queue flag."))
-        domain = self._lead_flow_queue_domain()
+        domain = self._lead_flow_queue_list_domain()
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     def _compute_lead_flow_last_note(self):
@@ -212,29 +293,40 @@ class CrmLead(models.Model):
     # Next lead
     # ------------------------------------------------------------------
     @api.model
-    def lead_flow_claim_next(self):
-        """Reserve the next free lead of the caller's queue; return its id, or False.
+    def lead_flow_claim_next(self, queue_id=False):
+        """Reserve the next lead of the caller's queue; return its id, or False.
 
-        One statement picks and reserves the lead: the sub-select walks the queue index in
-        queue order under the caller's record rules and queue scope, and ``FOR UPDATE SKIP
-        LOCKED`` makes concurrent callers step over each other's rows instead of waiting,
-        so two callers never get the same lead. It runs in its own short READ COMMITTED
-        transaction: under Odoo's REPEATABLE READ a row reserved by a transaction that
-        committed after ours began would raise a serialization error instead of being
-        re-checked and skipped.
+        ``queue_id``: that queue only (one the caller works); else the queue the caller
+        chose to work, else all their queues in sequence, each next one when the ones
+        before are empty. Due callbacks of those queues come first (a personal one to its
+        operator only, until its grace period is over).
+
+        One statement picks and reserves the lead: its sub-selects walk the queue table's
+        indexes in order under the caller's record rules, queue scope and queue filters,
+        and ``FOR UPDATE SKIP LOCKED`` makes concurrent callers step over each other's rows
+        instead of waiting, so two callers never get the same lead. It runs in its own
+        short READ COMMITTED transaction: under Odoo's REPEATABLE READ a row reserved by a
+        transaction that committed after ours began would raise a serialization error
+        instead of being re-checked and skipped.
         """
-        plan = self._lead_flow_claim_plan()
+        queue_ids = self._lead_flow_claim_queue_ids(queue_id)
+        plan = self._lead_flow_claim_plan(queue_ids)
         if not plan.operator:
             self._lead_flow_check_operator(claiming=True)  # raises, in the user's words
         self._lead_flow_check_queue_scope()
+        if not queue_ids:
+            raise UserError(
+                self.env._("You work no Lead Flow queue: ask a manager to add you to one.")
+            )
         # To the microsecond: it also tells this claim apart if its answer is lost.
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         cutoff = self._lead_flow_reservation_cutoff(now, plan.hours)
+        values = self._lead_flow_claim_values(plan, now)
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
             self.sudo().env.flush_all()  # pending recomputations may need more rights
-            pick, _reusable = self._lead_flow_claim_pick_sql(plan)
+            pick = self._lead_flow_compile_pick_sql(plan.queues, values)
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now, cutoff)
         elif plan.pick is not None and plan.prepared:
             # Prepared once per connection: only for SQL that is the same at every claim.
@@ -242,7 +334,9 @@ class CrmLead(models.Model):
 
             def claim():
                 with claim_connection.claim_cursor(dbname) as (cr, prepared):
-                    return self._lead_flow_execute_prepared_claim(cr, prepared, plan, now, cutoff)
+                    return self._lead_flow_execute_prepared_claim(
+                        cr, prepared, plan, values, cutoff
+                    )
 
             try:
                 lead_id = claim()
@@ -258,7 +352,7 @@ class CrmLead(models.Model):
                 claim_connection.close_all(dbname)
                 lead_id = self._lead_flow_claimed_at(now) or claim()
         else:
-            pick, _reusable = self._lead_flow_claim_pick_sql(plan)
+            pick = self._lead_flow_compile_pick_sql(plan.queues, values)
             with self.env.registry.cursor() as cr:
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
                 lead_id = self._lead_flow_execute_claim(cr, pick, now, cutoff)
@@ -269,6 +363,17 @@ class CrmLead(models.Model):
         return lead_id
 
     @api.model
+    def _lead_flow_claim_queue_ids(self, queue_id=False):
+        """The queues a claim walks, in order (see lead_flow_claim_next)."""
+        chosen, mine = self.env["lead.flow.queue"]._lead_flow_user_queue_ids(self.env.uid)
+        if queue_id:
+            queue_id = int(queue_id)
+            if queue_id not in mine and not self.env.su:
+                raise UserError(self.env._("You do not work that queue."))
+            return (queue_id,)
+        return (chosen,) if chosen in mine else mine
+
+    @api.model
     def _lead_flow_claimed_at(self, now):
         """The lead this user reserved at ``now`` (a claim whose answer was lost), if any."""
         with self.env.registry.cursor() as cr:
@@ -277,52 +382,101 @@ class CrmLead(models.Model):
         return row[0] if row else False
 
     @api.model
-    def _lead_flow_claim_plan(self):
+    def _lead_flow_claim_plan(self, queue_ids):
         """What Next lead needs besides the clock, looked up once per claim."""
         rule_context = tuple(self.env["ir.rule"]._compute_domain_context_values())
-        return self._lead_flow_claim_plan_cached(rule_context)
+        return self._lead_flow_claim_plan_cached(rule_context, tuple(queue_ids))
 
     @api.model
-    @tools.ormcache("self.env.uid", "self.env.su", "self.env.lang", "rule_context")
-    def _lead_flow_claim_plan_cached(self, rule_context):
-        # The caller's right to claim, the settings and the compiled sub-select only change
-        # with what clears the registry cache (groups, settings, record rules, won stages),
-        # so they are kept per user and company context, as ir.rule keeps its domains
-        # (rule_context holds the allowed companies): one cache look-up per claim instead
-        # of one per setting. Compiling the domain, record rules and order takes longer
-        # than running the statement. The sub-select is not kept (None) when a field on the
-        # way has no column: its search method may put ids or dates of the moment in it.
+    @tools.ormcache("self.env.uid", "self.env.su", "self.env.lang", "rule_context", "queue_ids")
+    def _lead_flow_claim_plan_cached(self, rule_context, queue_ids):
+        # The caller's right to claim, the settings, the queues and the compiled statement
+        # only change with what clears the registry cache (groups, settings, record rules,
+        # queues, won stages), so they are kept per user, company context and queues, as
+        # ir.rule keeps its domains (rule_context holds the allowed companies): one cache
+        # look-up per claim instead of one per setting. Compiling the domains, record rules
+        # and order takes longer than running the statement. The statement is not kept
+        # (None) when a field on the way has no column: its search method may put ids or
+        # dates of the moment in it.
         operator = self.env.su or self.env.user.has_group(OPERATOR_GROUP)
         prepared = self.env["ir.config_parameter"].sudo().get_param("lead_flow.claim_prepared")
+        queues = self._lead_flow_claim_queues(queue_ids) if operator else ()
         pick = name = None
-        if operator:
+        if queues:
             rules = [] if self.env.su else self.env["ir.rule"]._compute_domain(self._name, "read")
-            domain = self._lead_flow_queue_domain(include_mine=False)
-            if _domain_on_columns(self, domain) and _domain_on_columns(self, rules):
-                pick = self._lead_flow_compile_pick_sql(domain)
+            domains = [self._lead_flow_claim_domain(), rules, *(queue.domain for queue in queues)]
+            if all(_domain_on_columns(self, domain) for domain in domains):
+                pick = self._lead_flow_compile_pick_sql(queues)
                 name = claim_connection.statement_name("lead_flow_claim", pick.code, pick.params)
         return ClaimPlan(
             operator=operator,
+            queues=queues,
             pick=pick,
             statement=name,
             hours=self._lead_flow_reservation_hours(),
+            grace=self._lead_flow_callback_grace(),
             prepared=str2bool(prepared or "True", default=True),
         )
 
     @api.model
-    def _lead_flow_claim_pick_sql(self, plan=None):
-        """The sub-select that picks and locks the caller's next free lead, and whether it
-        is the same at every claim (cached in the plan, so worth preparing)."""
-        pick = (plan or self._lead_flow_claim_plan()).pick
-        if pick is not None:
-            return pick, True
-        return self._lead_flow_compile_pick_sql(), False
+    def _lead_flow_claim_queues(self, queue_ids):
+        """The queues of a claim as plain values: id, filter, order and calling hours."""
+        global_hours = self._lead_flow_calling_hours_raw()
+        Queue = self.env["lead.flow.queue"].sudo()
+        queues = []
+        for queue in Queue.browse(queue_ids).exists():
+            domain = Queue._lead_flow_parse_domain(queue.domain)
+            if domain is None:  # edited in the database: that queue offers nothing
+                continue
+            hours = queue.calling_hours or global_hours
+            queues.append(
+                ClaimQueue(queue.id, domain, queue.order, hours if has_window(hours) else None)
+            )
+        return tuple(queues)
 
     @api.model
-    def _lead_flow_compile_pick_sql(self, domain=None):
-        if domain is None:
-            domain = self._lead_flow_queue_domain(include_mine=False)
-        return queue_index.pick_sql(self._search(domain))
+    def _lead_flow_claim_domain(self):
+        """The leads any claim may take, before queue filters: open, free, in the scope."""
+        return self._lead_flow_queue_domain(include_mine=False)
+
+    @api.model
+    def _lead_flow_claim_values(self, plan, now):
+        """The values of the claim statement's arguments (queue_index.PREPARED_ARGS order),
+        then the time zones inside the calling hours of each queue that has some."""
+        values = [
+            self.env.uid,
+            now,
+            now - timedelta(minutes=plan.grace),
+            now - SKIP_HOLD,
+        ]
+        values.extend(
+            list(allowed_timezones(queue.hours, now)) for queue in plan.queues if queue.hours
+        )
+        return values
+
+    @api.model
+    def _lead_flow_compile_pick_sql(self, queues, values=None):
+        """COALESCE of the sub-selects that pick and lock the caller's next lead: the due
+        callbacks of each queue, then each queue's leads. With ``values``, the arguments
+        are inlined; without, they are the placeholders of a prepared statement."""
+        if values is None:
+            args = dict(queue_index.PREPARED_ARGS)
+            params = iter(SQL(f"${n}::varchar[]") for n in itertools.count(len(args) + 1))
+        else:
+            args = dict(zip(queue_index.PREPARED_ARGS, (SQL("%s", v) for v in values)))
+            params = iter(SQL("%s::varchar[]", v) for v in values[len(args) :])
+        claim_domain = self._lead_flow_claim_domain()
+        callbacks, leads = [], []
+        for queue in queues:
+            timezones = next(params) if queue.hours else None
+            domain = expression.AND([claim_domain, queue.domain])
+            callbacks.append(
+                queue_index.pick_sql(
+                    self._search(domain), args, timezones=timezones, callbacks=True
+                )
+            )
+            leads.append(queue_index.pick_sql(self._search(domain), args, queue.order, timezones))
+        return SQL("COALESCE(%s)", SQL(", ").join(callbacks + leads))
 
     @api.model
     def _lead_flow_execute_claim(self, cr, pick, now, cutoff):
@@ -338,23 +492,25 @@ class CrmLead(models.Model):
         return row[0] if row else False
 
     @api.model
-    def _lead_flow_execute_prepared_claim(self, cr, prepared, plan, now, cutoff):
+    def _lead_flow_execute_prepared_claim(self, cr, prepared, plan, values, cutoff):
         """The same on a claim connection (autocommit, asynchronous commit and generic
         plans set once per connection, see claim_connection) with statements prepared once
-        per connection ($1 = user, $2 = now; $1 = expiry cutoff): one round trip that is
-        its own transaction, no planning."""
+        per connection (the claim's arguments: see _lead_flow_claim_values; $1 = expiry
+        cutoff for the release): one round trip that is its own transaction, no planning."""
+        arg_types = ", ".join(
+            [queue_index.PREPARED_ARG_TYPES] + ["varchar[]" for queue in plan.queues if queue.hours]
+        )
         parts = []
-        for name, arg_types, body in (
+        for name, types, body in (
             (RELEASE_NAME, "timestamp", SQL(queue_index.RELEASE_EXPIRED)),
-            (plan.statement, "int4, timestamp", SQL(CLAIM, pick=plan.pick)),
+            (plan.statement, arg_types, SQL(CLAIM, pick=plan.pick)),
         ):
             if name not in prepared:
-                parts.append(
-                    SQL("PREPARE %s (%s) AS %s", SQL.identifier(name), SQL(arg_types), body)
-                )
+                parts.append(SQL("PREPARE %s (%s) AS %s", SQL.identifier(name), SQL(types), body))
         if cutoff:
             parts.append(SQL("EXECUTE %s (%s)", SQL.identifier(RELEASE_NAME), cutoff))
-        parts.append(SQL("EXECUTE %s (%s, %s)", SQL.identifier(plan.statement), self.env.uid, now))
+        placeholders = SQL(", ").join(SQL("%s", value) for value in values)
+        parts.append(SQL("EXECUTE %s (%s)", SQL.identifier(plan.statement), placeholders))
         statement = SQL("; ").join(parts)
         cr.execute(statement.code, statement.params)
         prepared.update((RELEASE_NAME, plan.statement))

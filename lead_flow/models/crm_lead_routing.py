@@ -1,8 +1,8 @@
-"""Call-centre routing state of a lead: callbacks, retries, attempts, skips, do not call.
+"""Call-centre routing state of a lead: callbacks, retries, attempts, skips.
 
 These columns steer Next lead (see models/queue_index.py, where they are copied into the
 queue table by its trigger). They change only through checked methods (callback, retry
-rules, skip, do not call), never by editing the lead.
+rules, skip), never by editing the lead. Do not call is Odoo's phone blacklist itself.
 """
 
 from odoo import fields, models
@@ -14,7 +14,6 @@ ROUTING_FIELDS = (
     "lead_flow_attempt_count",
     "lead_flow_skipped_at",
     "lead_flow_skipped_by_id",
-    "lead_flow_do_not_call",
 )
 
 
@@ -50,12 +49,4 @@ class CrmLead(models.Model):
     lead_flow_skipped_at = fields.Datetime("Skipped on", copy=False, readonly=True)
     lead_flow_skipped_by_id = fields.Many2one(
         "res.users", string="Skipped by", copy=False, readonly=True
-    )
-    # Kept by database triggers from Odoo's phone blacklist (see queue_index): leads whose
-    # number is blacklisted never enter any queue, whoever blacklisted the number.
-    lead_flow_do_not_call = fields.Boolean(
-        "Do not call",
-        copy=False,
-        readonly=True,
-        help="The lead's phone number is on the phone blacklist.",
     )

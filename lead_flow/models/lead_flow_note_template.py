@@ -18,6 +18,10 @@ class LeadFlowNoteTemplate(models.Model):
     )
     outcome = fields.Selection(OUTCOMES, help="Outcome proposed when this note is picked.")
     closes_lead = fields.Boolean(help="Logging this note completes the lead.")
+    callback_delay_hours = fields.Float(
+        "Call back after (hours)",
+        help="Picking this note proposes a callback that many hours later (0: none).",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)

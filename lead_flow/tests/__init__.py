@@ -36,3 +36,7 @@ from . import test_calling_hours_settings
 from . import test_retry_rules
 from . import test_skip
 from . import test_handle_time
+from . import test_routing_callback
+from . import test_routing_do_not_call
+from . import test_routing_queues
+from . import test_routing_calling_hours

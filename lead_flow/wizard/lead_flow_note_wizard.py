@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..models.lead_flow_log import OUTCOMES
 
@@ -25,6 +28,15 @@ class LeadFlowNoteWizard(models.TransientModel):
     outcome = fields.Selection(OUTCOMES)
     close_lead = fields.Boolean("Complete the lead")
     template_tag_ids = fields.Many2many(related="template_id.tag_ids", string="Tags to add")
+    callback_at = fields.Datetime("Call back on")
+    callback_personal = fields.Boolean(
+        "Call back myself", default=True, help="Off: any operator may take the callback."
+    )
+    do_not_call = fields.Boolean(
+        help="Block every number of this contact on the phone blacklist: no queue and no "
+        "SMS campaign calls it again."
+    )
+    do_not_call_reason = fields.Char("Reason")
 
     @api.onchange("template_id")
     def _onchange_template_id(self):
@@ -33,9 +45,14 @@ class LeadFlowNoteWizard(models.TransientModel):
             self.body = self.template_id.body or self.template_id.name
             self.outcome = self.template_id.outcome or self.outcome
             self.close_lead = self.template_id.closes_lead
+            if self.template_id.callback_delay_hours:
+                delay = timedelta(hours=self.template_id.callback_delay_hours)
+                self.callback_at = fields.Datetime.now() + delay
 
     def action_log(self):
         self.ensure_one()
+        if self.do_not_call and not (self.do_not_call_reason or "").strip():
+            raise ValidationError(self.env._("Say why this contact must not be called."))
         self.lead_id.lead_flow_log_note(
             self.body,
             template_id=self.template_id.id,
@@ -43,4 +60,8 @@ class LeadFlowNoteWizard(models.TransientModel):
             close=self.close_lead,
             type_id=self.type_id.id,
         )
+        if self.callback_at and not self.close_lead:
+            self.lead_id.lead_flow_schedule_callback(self.callback_at, self.callback_personal)
+        if self.do_not_call:
+            self.lead_id.lead_flow_do_not_call(self.do_not_call_reason)
         return {"type": "ir.actions.act_window_close"}
