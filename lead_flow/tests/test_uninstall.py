@@ -35,6 +35,12 @@ def _queue_index_sync(env):
     return triggers, env.cr.fetchone()[0]
 
 
+def _lead_tz_function(env):
+    """The lead time zone function of calling hours (lib/lead_timezone)."""
+    env.cr.execute("SELECT count(*) FROM pg_proc WHERE proname = 'lead_flow_lead_tz'")
+    return env.cr.fetchone()[0]
+
+
 @standalone("lead_flow")
 def lead_flow_uninstall_round_trip(env):
     module = env["ir.module.module"].search([("name", "=", "lead_flow")])
@@ -48,6 +54,7 @@ def lead_flow_uninstall_round_trip(env):
     assert _lead_columns(env) == [], _lead_columns(env)
     assert _report_trigger_function(env) == 0, "the report's trigger function is left behind"
     assert _queue_index_sync(env) == (0, None), _queue_index_sync(env)
+    assert _lead_tz_function(env) == 0, "the lead time zone function is left behind"
     assert not env["ir.model"].search([("model", "like", "lead.flow")])
     assert not env["res.groups"].search(
         [("name", "=", "Operator"), ("category_id.name", "=", "Lead Flow")]
@@ -59,4 +66,5 @@ def lead_flow_uninstall_round_trip(env):
     assert "lead_flow_log" in _lead_flow_tables(env)
     assert "lead_flow_state" in _lead_columns(env)
     assert _report_trigger_function(env) == 1
+    assert _lead_tz_function(env) == 1
     assert _queue_index_sync(env) == (2, ["fillfactor=90"]), _queue_index_sync(env)
