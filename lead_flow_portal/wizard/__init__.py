@@ -1,0 +1,1 @@
+from . import lead_flow_deliver_wizard
