@@ -40,3 +40,4 @@ from . import test_routing_callback
 from . import test_routing_do_not_call
 from . import test_routing_queues
 from . import test_routing_calling_hours
+from . import test_routing_concurrency

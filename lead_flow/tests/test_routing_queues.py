@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -78,3 +81,42 @@ class TestQueues(RoutingCase):
         self.env.ref("lead_flow.lead_flow_queue_default").active = False
         with self.assertRaises(UserError):
             self.claim(self.operator_2)
+
+
+@tagged("post_install", "-at_install")
+class TestSkipAndRetryInTheQueue(RoutingCase):
+    def test_a_skipped_lead_goes_behind_its_equals_and_not_back_to_its_skipper(self):
+        first = self.claim(self.operator)
+        self.assertEqual(first, self.leads[0])
+        first.with_user(self.operator).lead_flow_skip("Wrong number format, ask a manager")
+        # Not contacted, so still among the never-contacted leads, but after them all.
+        claimed = [self.claim(self.operator_2) for _i in range(5)]
+        self.assertEqual(claimed, [*self.leads[1:], first])
+        for lead in claimed:
+            self.release(lead)
+        # Its skipper does not get it again within the hour.
+        mine = [self.claim(self.operator) for _i in range(5)]
+        self.assertNotIn(first, mine)
+        self.assertFalse(mine[-1], "only the four others for the skipper")
+        for lead in mine[:-1]:
+            self.release(lead)
+        first.sudo().write(
+            {"lead_flow_skipped_at": first.lead_flow_skipped_at - timedelta(minutes=61)}
+        )
+        self.assertIn(first, [self.claim(self.operator) for _i in range(5)])
+
+    def test_a_retry_waits_then_the_lead_comes_back(self):
+        self.env["lead.flow.retry.rule"].create(
+            {"outcome": "negative", "retry_hours": 2}
+        )
+        lead = self.claim(self.operator)
+        self.log_note(self.operator, "No answer, try later.", lead=lead, outcome="negative")
+        self.assertTrue(lead.lead_flow_retry_at)
+        self.assertFalse(lead.lead_flow_reserved_user_id, "back in the queue for anyone")
+        claimed = [self.claim(self.operator_2) for _i in range(5)]
+        self.assertNotIn(lead, claimed, "not before two hours")
+        for other in claimed:
+            if other:
+                self.release(other)
+        lead.sudo().write({"lead_flow_retry_at": fields.Datetime.now() - timedelta(minutes=1)})
+        self.assertIn(lead, [self.claim(self.operator_2) for _i in range(5)])
