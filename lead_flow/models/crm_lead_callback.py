@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import queue_index
+
 # A callback further away than this is a typing mistake, not a plan.
 CALLBACK_HORIZON = timedelta(days=365)
 
@@ -133,8 +135,9 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_my_callbacks_domain(self):
+        """Open leads I am to call back (through the queue table's index)."""
+        self.flush_model(queue_index.WATCHED_FIELDS)  # the trigger copies them there
         return [
-            ("lead_flow_callback_at", "!=", False),
-            ("lead_flow_callback_user_id", "=", self.env.uid),
-            ("active", "=", True),
+            ("id", "in", queue_index.callbacks_of_sql(self.env.uid)),
+            ("lead_flow_callback_user_id", "=", self.env.uid),  # crm_lead has the last word
         ]

@@ -31,6 +31,17 @@ class LeadFlowDashboard(models.Model):
         compute="_compute_counters",
         help="Entries I logged today (my timezone), undone ones excluded.",
     )
+    callback_due_count = fields.Integer(
+        "My callbacks due",
+        compute="_compute_counters",
+        help="My personal callbacks whose time has come.",
+    )
+    callback_lead_ids = fields.Many2many(
+        "crm.lead",
+        string="My callbacks",
+        compute="_compute_lists",
+        help="Leads I am to call back myself, the soonest first.",
+    )
     appointment_ids = fields.Many2many(
         "calendar.event",
         string="My upcoming appointments",
@@ -71,12 +82,20 @@ class LeadFlowDashboard(models.Model):
             ("date", ">=", start.replace(tzinfo=None)),
         ]
 
+    def _domain_callbacks_due(self):
+        return [
+            *self.env["crm.lead"]._lead_flow_my_callbacks_domain(),
+            ("lead_flow_callback_at", "<=", fields.Datetime.now()),
+        ]
+
     def _compute_counters(self):
         Lead = self.env["crm.lead"]
         reserved = Lead.search_count(self._domain_reserved_open())
         never = Lead.search_count(self._domain_never_contacted())
         today = self.env["lead.flow.log"].search_count(self._domain_calls_today())
+        due = Lead.search_count(self._domain_callbacks_due())
         for board in self:
+            board.callback_due_count = due
             board.reserved_open_count = reserved
             board.never_contacted_count = never
             board.calls_today_count = today
@@ -106,7 +125,13 @@ class LeadFlowDashboard(models.Model):
         leads = self.env["crm.lead"].search(
             [], order="create_date desc, id desc", limit=RECENT_LIMIT
         )
+        callbacks = self.env["crm.lead"].search(
+            self.env["crm.lead"]._lead_flow_my_callbacks_domain(),
+            order="lead_flow_callback_at, id",
+            limit=RECENT_LIMIT,
+        )
         for board in self:
+            board.callback_lead_ids = callbacks
             board.appointment_ids = events
             board.activity_ids = activities
             board.recent_lead_ids = leads
@@ -137,6 +162,9 @@ class LeadFlowDashboard(models.Model):
 
     def action_open_never_contacted(self):
         return self._open_leads(self.env._("Never contacted leads"), self._domain_never_contacted())
+
+    def action_open_callbacks_due(self):
+        return self._open_leads(self.env._("My callbacks due"), self._domain_callbacks_due())
 
     def action_open_calls_today(self):
         return {

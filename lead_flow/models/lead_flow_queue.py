@@ -1,5 +1,5 @@
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from .queue_index import ORDERS
@@ -58,6 +58,16 @@ class LeadFlowQueue(models.Model):
     lead_flow_restrict_hours = fields.Boolean(
         "Own calling hours", help="Off: the calling hours of Settings apply."
     )
+
+    is_current = fields.Boolean(
+        "Working it",
+        compute="_compute_is_current",
+        help="The queue I chose to work; with none chosen, I work all mine in sequence.",
+    )
+
+    def _compute_is_current(self):
+        for queue in self:
+            queue.is_current = queue == self.env.user.lead_flow_queue_id
 
     @api.constrains("domain")
     def _check_domain(self):
@@ -126,8 +136,16 @@ class LeadFlowQueue(models.Model):
         return user.lead_flow_queue_id.id, tuple(queues.ids)
 
     def action_lead_flow_work(self):
-        """Work this queue only (Next lead and the queue list), or all mine again."""
+        """Work this queue only (Next lead and the queue list)."""
         self.ensure_one()
         self.env["crm.lead"]._lead_flow_check_operator(claiming=True)
+        if self.id not in self._lead_flow_user_queue_ids(self.env.uid)[1]:
+            raise UserError(self.env._("You do not work the queue %s.", self.name))
         self.env.user._lead_flow_set_queue(self)
+        return self.env["ir.actions.act_window"]._for_xml_id("lead_flow.action_lead_flow_queue")
+
+    @api.model
+    def action_lead_flow_work_all(self):
+        """Work all my queues again, in sequence."""
+        self.env.user._lead_flow_set_queue(self.browse())
         return self.env["ir.actions.act_window"]._for_xml_id("lead_flow.action_lead_flow_queue")

@@ -118,3 +118,16 @@ class TestCallbacks(RoutingCase):
             )
         with self.assertRaises(AccessError):
             self.leads[0].with_user(self.operator).write({"lead_flow_attempt_count": 0})
+
+    def test_the_dashboard_lists_my_callbacks(self):
+        mine, shared, colleague = self.leads[0], self.leads[1], self.leads[2]
+        later = fields.Datetime.now() + timedelta(hours=3)
+        mine.with_user(self.operator).lead_flow_schedule_callback(later)
+        shared.with_user(self.operator).lead_flow_schedule_callback(later, personal=False)
+        colleague.with_user(self.operator_2).lead_flow_schedule_callback(later)
+        board = self.env["lead.flow.dashboard"].with_user(self.operator).browse(self.operator.id)
+        self.assertEqual(board.callback_lead_ids, mine)
+        self.assertEqual(board.callback_due_count, 0)
+        self.move_callback(mine, -1)
+        board.invalidate_recordset()
+        self.assertEqual(board.callback_due_count, 1)

@@ -69,6 +69,16 @@ class TestQueues(RoutingCase):
         self.assertFalse(self.claim(self.operator), "no fallback while one queue is chosen")
         self.assertEqual(self.claim(self.operator, queue=default), self.leads[0])
 
+    def test_working_all_my_queues_again_and_a_queue_I_do_not_work(self):
+        self.hot.with_user(self.operator).action_lead_flow_work()
+        self.assertTrue(self.hot.with_user(self.operator).is_current)
+        self.env["lead.flow.queue"].with_user(self.operator).action_lead_flow_work_all()
+        self.assertFalse(self.operator.lead_flow_queue_id)
+        self.assertEqual(self.claim(self.operator), self.leads[3], "Hot first again")
+        with self.assertRaises(UserError):
+            self.hot.with_user(self.operator_2).action_lead_flow_work()
+        self.assertFalse(self.operator_2.lead_flow_queue_id)
+
     def test_newest_first_order(self):
         self.hot.order = "newest"
         self.assertEqual(self.claim(self.operator), self.leads[4])
