@@ -7,7 +7,7 @@ class LeadFlowDeliverWizard(models.TransientModel):
 
     lead_ids = fields.Many2many("crm.lead", required=True)
     buyer_id = fields.Many2one(
-        "res.partner", string="Buyer", required=True, domain=[("lead_flow_is_buyer", "=", True)]
+        "res.partner", required=True, domain=[("lead_flow_is_buyer", "=", True)]
     )
     user_id = fields.Many2one(
         "res.users",
