@@ -19,6 +19,10 @@ per-request time from its access log: query time + the rest), errors; then the S
 checks: leads reserved twice (must be 0) and notes lost (every note the server
 acknowledged must be in lead_flow_log, on its lead, by its operator: must be 0).
 Reservations taken by the run are released at the start and at the end.
+
+With ``--console-seconds``, a last phase drives the operator console as the browser does:
+one ``lead_flow_log_and_next`` per lead (the note, the next claim and the next lead's data
+in one round trip); the figure to watch is its server-side p95 (target: 40 ms).
 """
 
 import argparse
@@ -52,6 +56,12 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0, help="atomic phase length")
     parser.add_argument("--port", type=int, default=8079)
+    parser.add_argument(
+        "--console-seconds",
+        type=float,
+        default=0.0,
+        help="then drive the console for this long: one Log & next per lead (0: skip)",
+    )
     parser.add_argument("--notes-every", type=int, default=1, help="log a note every N claims")
     parser.add_argument(
         "--floor-seconds",
@@ -205,6 +215,22 @@ def atomic_work(notes_every):
     return work
 
 
+def console_work(op, deadline, out):
+    """As the console does: Next lead once, then one RPC per lead, Log & next
+    (``lead_flow_log_and_next``: logs the note and returns the next lead's console data)."""
+    data = op.call("crm.lead", "lead_flow_console_next", [])
+    lead = data and data["lead"]
+    while lead and time.perf_counter() < deadline:
+        body = f"Load test call {uuid.uuid4().hex}"
+        data = op.call(
+            "crm.lead", "lead_flow_log_and_next", [lead["id"], body], {"outcome": "partial"}
+        )
+        if data is None:
+            return
+        out.append((lead["id"], (None, body)))  # acknowledged: data for the next lead came
+        lead = data["lead"]
+
+
 def floor_work(op, deadline, _out):
     """The cheapest authenticated RPC: what any method pays for Odoo's HTTP layer."""
     while time.perf_counter() < deadline:
@@ -242,12 +268,20 @@ def verify(conn, operators, outs):
         notes = [
             (uid_of[login], lead, note) for login, out in outs.items() for lead, note in out if note
         ]
-        log_ids = [note[0] for _uid, _lead, note in notes]
+        log_ids = [note[0] for _uid, _lead, note in notes if note[0]]
         cr.execute(
             "SELECT id, lead_id, user_id, body FROM lead_flow_log WHERE id = ANY(%s)", [log_ids]
         )
         stored = {row[0]: row[1:] for row in cr.fetchall()}
-    lost = sum(1 for uid, lead, (log_id, body) in notes if stored.get(log_id) != (lead, uid, body))
+        # Log & next returns the next lead, not the entry: find those notes by their text.
+        bodies = [note[1] for _uid, _lead, note in notes if not note[0]]
+        cr.execute(
+            "SELECT body, lead_id, user_id, body FROM lead_flow_log WHERE body = ANY(%s)", [bodies]
+        )
+        stored.update((row[0], row[1:]) for row in cr.fetchall())
+    lost = sum(
+        1 for uid, lead, (log_id, body) in notes if stored.get(log_id or body) != (lead, uid, body)
+    )
     return len(claimed), twice, not_held, len(notes), lost
 
 
@@ -312,6 +346,15 @@ def main():
         )
         failed = twice or lost or errors or (args.floor_seconds > 0 and floor_errors)
         release(conn, uids)
+        if args.console_seconds > 0:
+            since = server.log_size()
+            elapsed, outs = run_phase(operators, args.console_seconds, console_work)
+            time.sleep(1)
+            twice, lost, errors = report(
+                "Console: Log & next", server, since, operators, elapsed, outs, conn
+            )
+            failed = failed or twice or lost or errors
+            release(conn, uids)
     finally:
         server.stop()
         release(conn, uids)

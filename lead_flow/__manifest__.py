@@ -40,6 +40,7 @@
         "views/lead_flow_return_views.xml",
         "report/lead_flow_return_report_views.xml",
         "views/res_users_views.xml",
+        "views/lead_flow_console_views.xml",
         "views/lead_flow_menus.xml",
         "report/lead_flow_lead_sheet.xml",
         "wizard/lead_flow_appointment_wizard_views.xml",
@@ -51,6 +52,10 @@
         "wizard/lead_flow_skip_wizard_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "lead_flow/static/src/console/**/*",
+            "lead_flow/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "lead_flow/static/tests/tours/**/*",
         ],

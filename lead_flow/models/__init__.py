@@ -37,3 +37,5 @@ from . import lead_flow_log_handle
 from . import crm_lead_retry
 from . import crm_lead_skip
 from . import res_config_settings_skip
+from . import crm_lead_console
+from . import lead_flow_dashboard_data

@@ -41,3 +41,5 @@ from . import test_routing_do_not_call
 from . import test_routing_queues
 from . import test_routing_calling_hours
 from . import test_routing_concurrency
+from . import test_console
+from . import test_console_tour

@@ -1,0 +1,230 @@
+"""The operator console (static/src/console): what it shows of a lead, and Log & next.
+
+The console costs one round trip per lead: ``lead_flow_log_and_next`` logs the note,
+schedules the callback, claims the next lead and returns everything the console shows of
+it, in the caller's transaction.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
+
+from .crm_lead_callback import CALLBACK_HORIZON
+from .crm_lead_skip import SKIP_GROUPS_KEY
+from .lead_flow_log import OUTCOMES
+
+CONSOLE_HISTORY_LIMIT = 6
+CONSOLE_MESSAGE_LIMIT = 4
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # What the console shows
+    # ------------------------------------------------------------------
+    @api.model
+    def lead_flow_console_data(self, lead_id=False, queue_id=False):
+        """Everything the console shows: the lead ``lead_id`` (else the lead I claimed last
+        and have not worked yet, else none), my counters, predefined notes and queues.
+
+        The lead is read with the caller's rights: a lead they may not read raises
+        AccessError, so an "own documents" operator gets nothing of a colleague's lead.
+        """
+        self._lead_flow_check_operator(claiming=True)
+        if lead_id:
+            lead = self.browse(int(lead_id))
+            if not lead.exists():
+                raise ValidationError(self.env._("That lead no longer exists."))
+            lead.check_access("read")
+        else:
+            lead = self._lead_flow_console_pending_lead()
+        chosen, mine = self.env["lead.flow.queue"]._lead_flow_user_queue_ids(self.env.uid)
+        queues = self.env["lead.flow.queue"].sudo().browse(mine)
+        return {
+            "lead": lead._lead_flow_console_lead() if lead else False,
+            "templates": self._lead_flow_console_templates(lead),
+            "queues": [{"id": queue.id, "name": queue.name} for queue in queues],
+            "queue_id": int(queue_id) if queue_id else (chosen if chosen in mine else False),
+            "counters": self._lead_flow_console_counters(),
+            "outcomes": [
+                [key, label]
+                for key, label in self.env["lead.flow.log"]
+                ._fields["outcome"]
+                ._description_selection(self.env)
+                if key != "unclassified"
+            ],
+            "can_skip": self.env.su or self._lead_flow_user_in_setting_groups(SKIP_GROUPS_KEY),
+        }
+
+    @api.model
+    def _lead_flow_console_pending_lead(self):
+        """The lead I claimed last and have not logged on since (a note reserves at the
+        moment it is logged: a worked lead has its last contact at or after its claim)."""
+        leads = self.search(
+            [("lead_flow_reserved_by_me", "=", True)], order="lead_flow_reserved_at desc", limit=20
+        )
+        for lead in leads:
+            contact = lead.lead_flow_last_contact_at
+            if not contact or contact < lead.lead_flow_reserved_at:
+                return lead
+        return self.browse()
+
+    def _lead_flow_console_lead(self):
+        """The lead as the console shows it (read with the caller's rights)."""
+        self.ensure_one()
+        lead = self
+        state_labels = dict(self._fields["lead_flow_state"]._description_selection(self.env))
+        outcome_labels = dict(OUTCOMES)
+        history = self.env["lead.flow.log"].search_read(
+            [("lead_id", "=", lead.id), ("undone", "!=", True)],
+            ["date", "user_id", "type_id", "body", "outcome", "template_id", "origin"],
+            limit=CONSOLE_HISTORY_LIMIT,
+        )
+        for entry in history:
+            entry["user_id"] = entry["user_id"] and entry["user_id"][1]
+            entry["type_id"] = entry["type_id"] and entry["type_id"][1]
+            entry["template_id"] = entry["template_id"] and entry["template_id"][1]
+            entry["outcome_label"] = outcome_labels.get(entry["outcome"], "")
+        messages = self.env["mail.message"].search_read(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", lead.id),
+                ("message_type", "in", ["comment", "notification"]),
+                ("body", "!=", ""),
+            ],
+            ["date", "author_id", "body"],
+            order="date desc, id desc",
+            limit=CONSOLE_MESSAGE_LIMIT,
+        )
+        holder = lead.lead_flow_reserved_user_id
+        partner = lead.partner_id
+        return {
+            "id": lead.id,
+            "name": lead.name,
+            "company": lead.partner_name or partner.commercial_company_name or "",
+            "contact": lead.contact_name or partner.name or "",
+            "function": lead.function or "",
+            "phone": lead.phone or partner.phone or "",
+            "mobile": lead.mobile or partner.mobile or "",
+            "email": lead.email_from or "",
+            "city": ", ".join(filter(None, [lead.city, lead.country_id.name])),
+            "local_time": lead.lead_flow_local_time or "",
+            "tags": [{"id": tag.id, "name": tag.name, "color": tag.color} for tag in lead.tag_ids],
+            "state": lead.lead_flow_state,
+            "state_label": state_labels.get(lead.lead_flow_state, ""),
+            "outcome_label": outcome_labels.get(lead.lead_flow_outcome, ""),
+            "reserved_by": holder.sudo().name or "",
+            "reserved_by_me": holder == self.env.user,
+            "reserved_at": fields.Datetime.to_string(lead.lead_flow_reserved_at),
+            "callback_at": fields.Datetime.to_string(lead.lead_flow_callback_at),
+            "attempts": lead.lead_flow_attempt_count,
+            "description": html2plaintext(lead.description or "")[:500],
+            "history": [
+                dict(entry, date=fields.Datetime.to_string(entry["date"])) for entry in history
+            ],
+            "messages": [
+                {
+                    "id": message["id"],
+                    "date": fields.Datetime.to_string(message["date"]),
+                    "author": message["author_id"] and message["author_id"][1],
+                    "body": html2plaintext(message["body"] or "")[:300],
+                }
+                for message in messages
+            ],
+        }
+
+    @api.model
+    def _lead_flow_console_templates(self, lead):
+        """The predefined notes usable on ``lead`` (its company's and shared ones), with
+        their tags and outcome: the console numbers them 1-9 in this order."""
+        company = (lead and lead.company_id) or self.env.company
+        templates = self.env["lead.flow.note.template"].search(
+            [("company_id", "in", [False, company.id])]
+        )
+        outcome_labels = dict(OUTCOMES)
+        return [
+            {
+                "id": template.id,
+                "name": template.name,
+                "body": template.body or "",
+                "outcome": template.outcome or False,
+                "outcome_label": outcome_labels.get(template.outcome, ""),
+                "closes_lead": template.closes_lead,
+                "callback_delay_hours": template.callback_delay_hours,
+                "tags": [
+                    {"id": tag.id, "name": tag.name, "color": tag.color}
+                    for tag in template.sudo().tag_ids
+                ],
+            }
+            for template in templates
+        ]
+
+    @api.model
+    def _lead_flow_console_counters(self):
+        Board = self.env["lead.flow.dashboard"]
+        return {
+            "calls_today": self.env["lead.flow.log"].search_count(Board._domain_calls_today()),
+            "callbacks_due": self.search_count(Board._domain_callbacks_due()),
+            "reserved": self.search_count(Board._domain_reserved_open()),
+        }
+
+    # ------------------------------------------------------------------
+    # One round trip per lead
+    # ------------------------------------------------------------------
+    @api.model
+    def lead_flow_console_next(self, queue_id=False):
+        """Claim the next lead of my queue (``queue_id``: that one) and return the
+        console's data for it (its ``lead`` is False when the queue is empty)."""
+        lead_id = self.lead_flow_claim_next(queue_id=queue_id)
+        return self.lead_flow_console_data(lead_id=lead_id, queue_id=queue_id)
+
+    @api.model
+    def lead_flow_log_and_next(
+        self,
+        lead_id,
+        body,
+        template_id=False,
+        outcome=False,
+        close=False,
+        callback_at=False,
+        callback_personal=True,
+        queue_id=False,
+    ):
+        """Log a note on ``lead_id`` (lead_flow_log_note), schedule its callback at
+        ``callback_at`` if given, claim the next lead (``queue_id``: of that queue) and
+        return the console's data for it, all in the caller's transaction.
+
+        Every input is checked before anything is written: a bad one raises
+        ValidationError or UserError and the lead is left untouched.
+        """
+        self._lead_flow_check_operator()
+        lead = self.browse(int(lead_id or 0)).exists()
+        if not lead:
+            raise ValidationError(self.env._("That lead no longer exists."))
+        when = False
+        if callback_at:
+            try:
+                when = fields.Datetime.to_datetime(callback_at)
+            except ValueError:
+                when = False
+            if not when:
+                raise ValidationError(self.env._("The callback date is not a valid date."))
+            now = fields.Datetime.now()
+            if when <= now:
+                raise ValidationError(self.env._("A callback must be in the future."))
+            if when > now + CALLBACK_HORIZON:
+                raise ValidationError(self.env._("A callback must be within a year."))
+            template = self.env["lead.flow.note.template"].sudo()
+            if template_id:
+                template = template.with_context(active_test=False).browse(int(template_id))
+            if close or (template.exists() and template.closes_lead):
+                raise ValidationError(
+                    self.env._("A note that completes the lead cannot schedule a callback.")
+                )
+        # The queue is checked before the note: a wrong one must not leave a note behind.
+        self._lead_flow_claim_queue_ids(queue_id)
+        lead.lead_flow_log_note(body, template_id=template_id, outcome=outcome, close=close)
+        if when:
+            lead.lead_flow_schedule_callback(when, personal=bool(callback_personal))
+        return self.lead_flow_console_next(queue_id=queue_id)
