@@ -39,13 +39,13 @@ class TestNoteWizard(LeadFlowCase):
             .with_user(self.operator)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
-        self.assertIn("Log note", arch)
+        self.assertIn("Log call", arch)
         arch = (
             self.env["crm.lead"]
             .with_user(self.salesman)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
-        self.assertNotIn("Log note", arch)
+        self.assertNotIn("Log call", arch)
 
     def test_dialog_offers_only_manual_kinds(self):
         Wizard = self.env["lead.flow.note.wizard"].with_user(self.operator)

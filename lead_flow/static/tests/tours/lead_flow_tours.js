@@ -41,7 +41,7 @@ tours.add("lead_flow_operator_tour", {
         },
         {
             content: "Log a note",
-            trigger: ".o_form_statusbar button:contains('Log note')",
+            trigger: ".o_form_statusbar button:contains('Log call')",
             run: "click",
         },
         {
