@@ -15,7 +15,8 @@ It logs in through JSON-RPC (/web/session/authenticate), hands the session cooki
 ``chromium --headless=new`` and drives it over the Chrome DevTools Protocol (the websocket
 of --remote-debugging-port, module ``websocket`` = websocket-client): navigate, wait until
 the view is rendered and the web client idle, capture a PNG. Files written to --out:
-queue.png, lead_form.png, report_pivot.png, report_graph.png, settings.png.
+console.png, console_mobile.png, dashboard.png, queue.png, lead_form.png, report_pivot.png,
+report_graph.png, settings.png.
 
 Exit status: 0 all written, 1 a page did not render in time (the others are still
 written), 2 setup failed (server unreachable, bad login, lead_flow missing, no Chromium).
@@ -385,9 +386,43 @@ class Shot:
     then: list = field(default_factory=list)  # [(JS to run, CSS selector to wait for)]
     settle: float = 0.5  # seconds to wait once idle (chart animations...)
     height: int = HEIGHT  # viewport height for this page
+    width: int = WIDTH
 
 
 SHOTS = [
+    Shot(
+        "console",
+        "/odoo/action-lead_flow.action_lead_flow_console",
+        ".o_lead_flow_console",
+        then=[
+            (
+                # take a lead if none is in hand (what Ctrl+Enter does), then pick the first
+                # predefined note and the tomorrow-9:00 callback preset
+                "const next = document.querySelector('.o_lead_flow_console_next');"
+                "if (next) { next.click(); }",
+                ".o_lead_flow_console_name",
+            ),
+            (
+                "document.querySelector('.o_lead_flow_console_template').click()",
+                ".o_lead_flow_console_template.btn-primary",
+            ),
+        ],
+        width=1366,
+        height=768,  # the console must fit a 1366x768 screen without scrolling
+    ),
+    Shot(
+        "console_mobile",
+        "/odoo/action-lead_flow.action_lead_flow_console",
+        ".o_lead_flow_console_small .o_lead_flow_console_name",
+        width=390,
+        height=844,  # a phone: Odoo's small-screen layout, the columns stacked
+    ),
+    Shot(
+        "dashboard",
+        "/odoo/action-lead_flow.action_lead_flow_dashboard_client",
+        ".o_lead_flow_dashboard_graph canvas[data-lead-flow-drawn]",
+        settle=1.0,
+    ),
     Shot(
         "queue",
         "/odoo/action-lead_flow.action_lead_flow_queue",
@@ -469,7 +504,7 @@ def wait_ready(chrome, selector, timeout, what):
 
 def take(chrome, base_url, shot, out_dir, lead_id, timeout):
     url = base_url + shot.path.format(lead=lead_id)
-    chrome.viewport(WIDTH, shot.height)
+    chrome.viewport(shot.width, shot.height)
     chrome.send("Page.navigate", url=url)
     time.sleep(0.5)  # let the old document go before polling the new one
     wait_ready(chrome, shot.ready, timeout, shot.name)

@@ -86,16 +86,23 @@ class CrmLead(models.Model):
             entry["type_id"] = entry["type_id"] and entry["type_id"][1]
             entry["template_id"] = entry["template_id"] and entry["template_id"][1]
             entry["outcome_label"] = outcome_labels.get(entry["outcome"], "")
-        messages = self.env["mail.message"].search_read(
-            [
-                ("model", "=", self._name),
-                ("res_id", "=", lead.id),
-                ("message_type", "in", ["comment", "notification"]),
-                ("body", "!=", ""),
-            ],
-            ["date", "author_id", "body"],
-            order="date desc, id desc",
-            limit=CONSOLE_MESSAGE_LIMIT,
+        # Read access to the lead was checked: internal users read its chatter, so the
+        # messages are read without mail.message's costly per-message access rules.
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search_read(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", lead.id),
+                    ("message_type", "in", ["comment", "notification"]),
+                    ("author_id", "!=", False),
+                    ("body", "!=", ""),
+                ],
+                ["date", "author_id", "body"],
+                order="date desc, id desc",
+                limit=CONSOLE_MESSAGE_LIMIT,
+            )
         )
         holder = lead.lead_flow_reserved_user_id
         partner = lead.partner_id
@@ -177,7 +184,18 @@ class CrmLead(models.Model):
         """Claim the next lead of my queue (``queue_id``: that one) and return the
         console's data for it (its ``lead`` is False when the queue is empty)."""
         lead_id = self.lead_flow_claim_next(queue_id=queue_id)
-        return self.lead_flow_console_data(lead_id=lead_id, queue_id=queue_id)
+        data = self.lead_flow_console_data(lead_id=lead_id, queue_id=queue_id)
+        lead = data["lead"]
+        if lead and not lead["reserved_by_me"]:
+            # The claim committed on its own connection, after this request's snapshot
+            # was taken (see lead_flow_claim_next): this transaction cannot see it yet.
+            lead.update(
+                reserved_by_me=True,
+                reserved_by=self.env.user.name,
+                reserved_at=fields.Datetime.to_string(fields.Datetime.now()),
+            )
+            data["counters"]["reserved"] += 1
+        return data
 
     @api.model
     def lead_flow_log_and_next(

@@ -232,13 +232,15 @@ class TestConsoleDashboard(RoutingCase):
         self.assertFalse(data["team"], "the team's figures are for leaders and managers")
 
     def test_manager_sees_the_team_today(self):
+        before = self.dashboard(self.manager)["team"]["calls"]  # the database's own calls
         self.log_note(self.operator, "One.", lead=self.leads[0])
         self.log_note(self.operator, "Two.", lead=self.leads[1])
         self.log_note(self.operator_2, "Three.", lead=self.leads[2])
         team = self.dashboard(self.manager)["team"]
-        self.assertEqual(team["calls"], 3)
+        self.assertEqual(team["calls"], before + 3)
+        ours = {"Olga Operator", "Otto Operator"}
         self.assertEqual(
-            [(row["user"], row["calls"]) for row in team["operators"]],
+            [(row["user"], row["calls"]) for row in team["operators"] if row["user"] in ours],
             [("Olga Operator", 2), ("Otto Operator", 1)],
         )
         self.assertIsInstance(team["return_rate"], float)

@@ -10,6 +10,14 @@ tours.add("lead_flow_console_keyboard_tour", {
     url: "/odoo/action-lead_flow.action_lead_flow_console",
     steps: () => [
         {
+            content: "The console is painted: log how long after navigation (issue: <= 1 s)",
+            trigger: ".o_lead_flow_console .o_lead_flow_console_bar",
+            run() {
+                const ms = Math.round(performance.now());
+                console.info(`lead_flow console first paint: ${ms} ms after navigation`);
+            },
+        },
+        {
             content: "Nothing in hand yet: Ctrl+Enter takes the first lead of the queue",
             trigger: ".o_lead_flow_console_empty .o_lead_flow_console_next:contains('Ctrl+Enter')",
             run: "press ctrl+Enter",
