@@ -64,6 +64,7 @@ SYNC_COMMIT_OFF = SQL("SET LOCAL synchronous_commit TO OFF")
 # No index of crm_lead covers these columns: the row is updated in place (HOT).
 CLAIM = """UPDATE crm_lead
               SET lead_flow_reserved_user_id = $1, lead_flow_reserved_at = $2,
+                  lead_flow_retry_at = NULL,
                   write_uid = $1, write_date = $2
             WHERE id = %(pick)s
         RETURNING id"""
@@ -358,7 +359,13 @@ class CrmLead(models.Model):
                 lead_id = self._lead_flow_execute_claim(cr, pick, now, cutoff)
         if lead_id:
             self.browse(lead_id).invalidate_recordset(
-                ["lead_flow_reserved_user_id", "lead_flow_reserved_at", "write_uid", "write_date"]
+                [
+                    "lead_flow_reserved_user_id",
+                    "lead_flow_reserved_at",
+                    "lead_flow_retry_at",
+                    "write_uid",
+                    "write_date",
+                ]
             )
         return lead_id
 
@@ -466,7 +473,10 @@ class CrmLead(models.Model):
             args = dict(zip(queue_index.PREPARED_ARGS, (SQL("%s", v) for v in values)))
             params = iter(SQL("%s::varchar[]", v) for v in values[len(args) :])
         claim_domain = self._lead_flow_claim_domain()
-        callbacks, leads = [], []
+        mine_domain = expression.AND(
+            [self._lead_flow_open_domain(), self._lead_flow_queue_scope_domain()]
+        )
+        callbacks, retries, leads = [], [], []
         for queue in queues:
             timezones = next(params) if queue.hours else None
             domain = expression.AND([claim_domain, queue.domain])
@@ -475,8 +485,16 @@ class CrmLead(models.Model):
                     self._search(domain), args, timezones=timezones, callbacks=True
                 )
             )
+            retries.append(
+                queue_index.pick_sql(
+                    self._search(expression.AND([mine_domain, queue.domain])),
+                    args,
+                    timezones=timezones,
+                    retries=True,
+                )
+            )
             leads.append(queue_index.pick_sql(self._search(domain), args, queue.order, timezones))
-        return SQL("COALESCE(%s)", SQL(", ").join(callbacks + leads))
+        return SQL("COALESCE(%s)", SQL(", ").join(callbacks + retries + leads))
 
     @api.model
     def _lead_flow_execute_claim(self, cr, pick, now, cutoff):

@@ -74,10 +74,9 @@ class CrmLead(models.Model):
             lead._lead_flow_record_attempts_exhausted(attempts, rule)
             return
         if rule and rule.retry_hours:
-            # Back in the queue for anyone once the delay is over: a reservation would keep
-            # it from Next lead, which offers free leads only.
+            # Next lead offers it again then: to its operator first when they hold it (their
+            # reservation stays), else to anyone.
             vals["lead_flow_retry_at"] = log.date + timedelta(hours=rule.retry_hours)
-            vals.update(dict.fromkeys(RESERVATION_FIELDS, False))
         lead.write(vals)
 
     def _lead_flow_record_attempts_exhausted(self, attempts, rule):

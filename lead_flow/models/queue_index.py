@@ -83,6 +83,7 @@ ORDERS = {
     "newest": (("create_date", "DESC"), ("lead_id", "DESC")),
 }
 CALLBACK_ORDER = (("callback_at", "ASC"), ("lead_id", "ASC"))
+RETRY_ORDER = (("retry_at", "ASC"), ("lead_id", "ASC"))
 WATCHED_FIELDS = [
     "active",
     "lead_flow_state",
@@ -126,10 +127,13 @@ CREATE INDEX {TABLE}_callback_idx ON {TABLE} ({_index_columns(CALLBACK_ORDER)})
 CREATE INDEX {TABLE}_reserved_idx ON {TABLE} (reserved_at, reserved_user_id)
     WHERE reserved_user_id IS NOT NULL;
 """
-# "My callbacks" (the dashboard), found without reading crm_lead.
+# "My callbacks" (the dashboard), found without reading crm_lead; an operator's reserved
+# leads whose retry is due (Next lead gives them back first).
 CALLBACK_USER_INDEX = f"""
 CREATE INDEX IF NOT EXISTS {TABLE}_callback_user_idx ON {TABLE} (callback_user_id, callback_at)
-    WHERE callback_user_id IS NOT NULL
+    WHERE callback_user_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS {TABLE}_retry_user_idx ON {TABLE} (reserved_user_id, retry_at)
+    WHERE reserved_user_id IS NOT NULL AND retry_at IS NOT NULL;
 """
 # A column of this version of the table: an older table is rebuilt at upgrade.
 VERSION_COLUMN = "tz"
@@ -344,21 +348,32 @@ def available_sql(alias, args, timezones):
     return SQL(" AND ").join(parts)
 
 
-def pick_sql(query, args, order="standard", timezones=None, callbacks=False):
+def pick_sql(query, args, order="standard", timezones=None, callbacks=False, retries=False):
     """Turn ``query`` (crm_lead under the caller's domain and record rules) into the
     sub-select that picks and locks the first free lead available now, in queue ``order``
-    (``callbacks``: the first due callback instead)."""
+    (``callbacks``: the first due callback instead; ``retries``: the first of the caller's
+    own reserved leads whose retry is due, which comes back to them, not to anyone)."""
     table = query.table
     alias = query.make_alias(table, "lead_flow_queue")
     joined = SQL("%s = %s", SQL.identifier(alias, "lead_id"), SQL.identifier(table, "id"))
     query.add_join("JOIN", alias, TABLE, joined)
-    query.add_where(SQL("%s IS NULL", SQL.identifier(alias, "reserved_user_id")))
+    if retries:
+        query.add_where(SQL("%s IS NOT NULL", SQL.identifier(alias, "reserved_user_id")))
+        query.add_where(SQL("%s = %s", SQL.identifier(alias, "reserved_user_id"), args["uid"]))
+        query.add_where(SQL("%s <= %s", SQL.identifier(alias, "retry_at"), args["now"]))
+    else:
+        query.add_where(SQL("%s IS NULL", SQL.identifier(alias, "reserved_user_id")))
     query.add_where(available_sql(alias, args, timezones))
     if callbacks:
         query.add_where(SQL("%s IS NOT NULL", SQL.identifier(alias, "callback_at")))
+        # Due ones only, on its own: a bound of the callback index's scan (Index Cond),
+        # so the callbacks still to come (most of them) are not walked at every claim.
+        query.add_where(SQL("%s <= %s", SQL.identifier(alias, "callback_at"), args["now"]))
     query.order = SQL(", ").join(
         SQL("%s %s", SQL.identifier(alias, column), SQL(direction))
-        for column, direction in (CALLBACK_ORDER if callbacks else ORDERS[order])
+        for column, direction in (
+            CALLBACK_ORDER if callbacks else RETRY_ORDER if retries else ORDERS[order]
+        )
     )
     query.limit = 1
     return SQL("(%s FOR UPDATE OF %s SKIP LOCKED)", query.select(), SQL.identifier(table))

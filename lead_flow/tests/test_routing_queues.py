@@ -115,18 +115,29 @@ class TestSkipAndRetryInTheQueue(RoutingCase):
         )
         self.assertIn(first, [self.claim(self.operator) for _i in range(5)])
 
-    def test_a_retry_waits_then_the_lead_comes_back(self):
-        self.env["lead.flow.retry.rule"].create(
-            {"outcome": "negative", "retry_hours": 2}
-        )
+    def test_a_retry_waits_then_the_lead_comes_back_to_its_operator(self):
+        self.env["lead.flow.retry.rule"].create({"outcome": "negative", "retry_hours": 2})
         lead = self.claim(self.operator)
         self.log_note(self.operator, "No answer, try later.", lead=lead, outcome="negative")
         self.assertTrue(lead.lead_flow_retry_at)
-        self.assertFalse(lead.lead_flow_reserved_user_id, "back in the queue for anyone")
-        claimed = [self.claim(self.operator_2) for _i in range(5)]
-        self.assertNotIn(lead, claimed, "not before two hours")
-        for other in claimed:
-            if other:
-                self.release(other)
+        self.assertEqual(lead.lead_flow_reserved_user_id, self.operator, "still theirs")
+        claimed = [self.claim(self.operator) for _i in range(5)]
+        self.assertEqual(claimed[-1], self.env["crm.lead"], "not before two hours")
+        self.assertNotIn(lead, claimed)
+        self.assertFalse(self.claim(self.operator_2), "nor to a colleague")
+        lead.sudo().write({"lead_flow_retry_at": fields.Datetime.now() - timedelta(minutes=1)})
+        self.assertEqual(self.claim(self.operator_2), self.env["crm.lead"])
+        self.assertEqual(self.claim(self.operator), lead, "due: back to its operator first")
+        self.assertFalse(lead.lead_flow_retry_at, "the retry is used up")
+        self.assertNotEqual(self.claim(self.operator), lead)
+
+    def test_a_retry_of_a_free_lead_comes_back_to_anyone(self):
+        self.env["lead.flow.retry.rule"].create({"outcome": "negative", "retry_hours": 2})
+        lead = self.leads[0]
+        self.log_note(self.operator, "No answer.", lead=lead, outcome="negative")
+        lead.sudo().write({"lead_flow_reserved_user_id": False, "lead_flow_reserved_at": False})
+        self.assertNotIn(lead, [self.claim(self.operator_2) for _i in range(5)])
+        for other in self.leads - lead:
+            self.release(other)
         lead.sudo().write({"lead_flow_retry_at": fields.Datetime.now() - timedelta(minutes=1)})
         self.assertIn(lead, [self.claim(self.operator_2) for _i in range(5)])
