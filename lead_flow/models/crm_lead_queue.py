@@ -78,7 +78,6 @@ ClaimQueue = namedtuple("ClaimQueue", "id domain order hours")
 BLACKLISTED_NUMBERS = SQL("(SELECT number FROM phone_blacklist WHERE active)")
 CALLBACK_GRACE_KEY = "lead_flow.callback_grace_minutes"
 CALLBACK_GRACE_DEFAULT = 30
-CALLING_HOURS_KEY = "lead_flow.calling_hours"
 # A skipped lead stays out of its skipper's claims this long.
 SKIP_HOLD = timedelta(hours=1)
 
@@ -250,7 +249,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_calling_hours_raw(self):
-        return self.env["ir.config_parameter"].sudo().get_param(CALLING_HOURS_KEY) or ""
+        return self.env["ir.config_parameter"].sudo().get_param(calling_hours.PARAM) or ""
 
     def _compute_lead_flow_in_queue(self):
         # A search, not filtered_domain: scope extensions may use SQL sub-queries.
