@@ -210,3 +210,42 @@ class TestLeadFlowPortalPages(LeadFlowPortalHttpCase):
                 self.get(url, status=404)
         self.login(self.a_top)
         self.get("/my/users", status=404)
+
+    def test_chatter_is_confined_and_keeps_operators_notes_out(self):
+        self.lead_top.lead_flow_log_note("LFPNOTE operators only")
+        self.lead_top.message_post(
+            body="LFPMAIL to the customer", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+
+        def bodies(user, lead):
+            self.login(user)
+            try:
+                rows = self.make_jsonrpc_request(
+                    "/web/dataset/call_kw",
+                    {
+                        "model": "mail.message",
+                        "method": "search_read",
+                        "args": [[("model", "=", "crm.lead"), ("res_id", "=", lead.id)], ["body"]],
+                        "kwargs": {},
+                    },
+                )
+            except JsonRpcException as error:
+                self.assertIn("AccessError", str(error))
+                rows = []
+            try:
+                thread = self.make_jsonrpc_request(
+                    "/mail/thread/messages", {"thread_model": "crm.lead", "thread_id": lead.id}
+                )
+                rows += thread["data"].get("mail.message", [])
+            except JsonRpcException as error:  # refused outright: nothing is shown
+                self.assertRegex(str(error), "NotFound|AccessError|MissingError|Forbidden")
+            return " ".join(str(row.get("body")) for row in rows)
+
+        own = bodies(self.a_top, self.lead_top)
+        self.assertIn("LFPMAIL", own, "the customer e-mails of their own lead are readable")
+        self.assertNotIn("LFPNOTE", own)
+        for user in (self.b_admin, self.a_low, self.a_plain):
+            with self.subTest(user=user.login):
+                seen = bodies(user, self.lead_top)
+                self.assertNotIn("LFPMAIL", seen)
+                self.assertNotIn("LFPNOTE", seen)
