@@ -10,7 +10,7 @@ CALLBACK_HORIZON = timedelta(days=365)
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     def _lead_flow_check_routing_access(self):
         """Routing actions change the lead: operator, write access, not a colleague's."""

@@ -18,7 +18,7 @@ ROUTING_FIELDS = (
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     lead_flow_callback_at = fields.Datetime(
         "Callback",

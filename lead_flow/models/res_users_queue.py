@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     lead_flow_queue_id = fields.Many2one(
         "lead.flow.queue",

@@ -114,6 +114,7 @@ class TestCallbacksUnderLoad(CommittedEnvCase):
             if owner:
                 self.assertEqual(holder, owner, "a personal callback went to a colleague")
         by_lead = {lead_id: uid for uid, lead_id in claims if lead_id}
-        self.assertEqual({lead_id: by_lead[lead_id] for lead_id, *_r in rows}, {
-            lead_id: holder for lead_id, holder, *_r in rows
-        })
+        self.assertEqual(
+            {lead_id: by_lead[lead_id] for lead_id, *_r in rows},
+            {lead_id: holder for lead_id, holder, *_r in rows},
+        )
