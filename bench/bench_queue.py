@@ -22,6 +22,25 @@ SQL statement alone; client-side latency (queueing for a free worker included); 
 queue page (first 80 rows as the list view asks for them); the leads claimed twice (must
 be 0); and the query plans. Reservations taken by the benchmark are released at start and
 at the end.
+
+``--routing`` (issue 15: callbacks, retries and skips, calling hours, do not call):
+
+    tools/generate_data.py -d lf_bench_routing --create-db --leads 1000000 --logs 1000000 \
+        --callback-ratio 0.10 --timezones 6 --blacklist-ratio 0.05
+    bench/bench_queue.py -d lf_bench_routing --routing
+
+sets calling hours (every day the same window, chosen from the current UTC time so that
+about half of the leads' time zones are inside it, well away from its edges) for the run
+and puts them back afterwards; the naive way then searches with the same rules as an ORM
+domain (due callbacks first, personal ones to their operator during the grace period, no
+retry or callback to come, not skipped by the operator within the hour, not on the phone
+blacklist, the lead's time zone inside the window: contact, state, country, company, as
+lead_flow_lead_tz), callbacks first then leads, each in its order, limit 1, then writes.
+After each way, SQL checks on the claimed leads: claimed twice, blacklisted numbers,
+outside calling hours at their claim time (reserved_at in the lead's time zone against
+the window), callbacks claimed before due, personal callbacks taken by a colleague within
+the grace period: all must be 0. Also printed: EXPLAIN (ANALYZE, BUFFERS) of the prepared
+claim statement, run as Next lead runs it (generic plan, its arguments of the moment).
 """
 
 import argparse
@@ -32,15 +51,19 @@ import random
 import sys
 import threading
 import time
+from datetime import timedelta
 
 import psycopg2
 import psycopg2.errors
+import pytz
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tools"))
 
 import latency  # noqa: E402  (bench/, the script's own folder)
 from generate_data import odoo_env  # noqa: E402
+
+from odoo.osv import expression  # noqa: E402
 
 QUEUE_PAGE_FIELDS = (
     "name",
@@ -66,7 +89,37 @@ def parse_args():
     parser.add_argument(
         "--workers", type=int, default=2, help="server processes (0: operators as threads)"
     )
+    parser.add_argument(
+        "--routing",
+        action="store_true",
+        help="calling hours open for about half of the time zones; naive way with the routing",
+    )
+    parser.add_argument(
+        "--hours",
+        help="calling hours to set for --routing (JSON; default: computed from the UTC time)",
+    )
     return parser.parse_args()
+
+
+def half_open_window(zones, now):
+    """(from, to) hours, every day, with about half of ``zones`` inside at ``now`` (naive
+    UTC): of the windows on a quarter-hour grid, the one whose count of open zones is
+    closest to half, then with the widest margin between any zone's local time and an
+    edge (so that the run does not cross one)."""
+    utc = pytz.utc.localize(now)
+    local = {zone: utc.astimezone(pytz.timezone(zone)) for zone in zones}
+    hours = {zone: t.hour + t.minute / 60 for zone, t in local.items()}
+    best = None
+    for start_q in range(0, 96):
+        for end_q in range(start_q + 4, 97):
+            start, end = start_q / 4, end_q / 4
+            inside = [z for z, h in hours.items() if start <= h < end]
+            margin = min(min(abs(h - start), abs(h - end)) for h in hours.values())
+            key = (abs(len(inside) - len(zones) / 2), -margin, end - start)
+            if best is None or key < best[0]:
+                best = (key, start, end, sorted(inside), margin)
+    _key, start, end, inside, margin = best
+    return start, end, inside, margin
 
 
 def ms(seconds):
@@ -96,8 +149,43 @@ class Bench:
                 env["ir.config_parameter"].set_param("lead_flow.reservation_hours", "24")
                 env.cr.execute("SELECT count(*) FROM crm_lead")
                 self.lead_count = env.cr.fetchone()[0]
+                if args.routing:
+                    self.set_calling_hours(env)
         if setup:
             self.release_all()
+
+    def set_calling_hours(self, env):
+        """Calling hours open for about half of the leads' time zones now (or --hours);
+        the previous value is put back by restore_calling_hours()."""
+        import json
+
+        from odoo.addons.lead_flow.lib.calling_hours import PARAM as CALLING_HOURS_KEY
+
+        params = env["ir.config_parameter"].sudo()
+        self.previous_hours = params.get_param(CALLING_HOURS_KEY) or ""
+        env.cr.execute("SELECT tz, count(*) FROM lead_flow_queue_index GROUP BY tz ORDER BY 2 DESC")
+        self.zone_counts = dict(env.cr.fetchall())
+        if self.args.hours:
+            self.hours = self.args.hours
+            print(f"calling hours (given): {self.hours}")
+        else:
+            now = self.odoo.fields.Datetime.now()
+            start, end, inside, margin = half_open_window(list(self.zone_counts), now)
+            self.hours = json.dumps({str(day): [start, end] for day in range(7)})
+            print(
+                f"calling hours every day {start:05.2f}-{end:05.2f} local time: open now in"
+                f" {len(inside)} of {len(self.zone_counts)} zones ({', '.join(inside)}),"
+                f" {margin * 60:.0f} min from an edge at {now:%H:%M} UTC"
+            )
+        params.set_param(CALLING_HOURS_KEY, self.hours)
+
+    def restore_calling_hours(self):
+        if not self.args.routing:
+            return
+        from odoo.addons.lead_flow.lib.calling_hours import PARAM as CALLING_HOURS_KEY
+
+        with self.request() as env:
+            env["ir.config_parameter"].sudo().set_param(CALLING_HOURS_KEY, self.previous_hours)
 
     @contextlib.contextmanager
     def request(self, uid=None):
@@ -151,6 +239,115 @@ class Bench:
         free.append(("lead_flow_reserved_at", "<", Lead._lead_flow_reservation_cutoff()))
         return Lead._lead_flow_open_domain() + free + Lead._lead_flow_queue_scope_domain()
 
+    @staticmethod
+    def _naive_tz_domain(Lead, zones):
+        """The lead's time zone (lead_flow_lead_tz: contact, state, country, company, else
+        UTC) in ``zones``, as an ORM domain: the states and countries of those zones are
+        looked up in the region table first."""
+        cr = Lead.env.cr
+        cr.execute(
+            """SELECT s.id, r.tz FROM res_country_state s
+                 JOIN res_country c ON c.id = s.country_id
+                 JOIN lead_flow_region_tz r
+                   ON r.country_code = upper(c.code) AND r.state_code = upper(s.code)"""
+        )
+        state_tz = dict(cr.fetchall())
+        cr.execute(
+            """SELECT c.id, r.tz FROM res_country c JOIN lead_flow_region_tz r
+                   ON r.country_code = upper(c.code) AND r.state_code = ''"""
+        )
+        country_tz = dict(cr.fetchall())
+        zones = set(zones)
+        no_contact_tz = ["|", ("partner_id", "=", False), ("partner_id.tz", "in", [False, ""])]
+        no_state_tz = ["!", ("state_id", "in", list(state_tz))]
+        no_country_tz = [
+            "!",
+            "|",
+            ("country_id", "in", list(country_tz)),
+            "&",
+            ("country_id", "=", False),
+            ("state_id.country_id", "in", list(country_tz)),
+        ]
+        open_country = [
+            "|",
+            ("country_id", "in", [c for c, tz in country_tz.items() if tz in zones]),
+            "&",
+            ("country_id", "=", False),
+            ("state_id.country_id", "in", [c for c, tz in country_tz.items() if tz in zones]),
+        ]
+        no_company_tz = [
+            "|",
+            ("company_id", "=", False),
+            ("company_id.partner_id.tz", "in", [False, ""]),
+        ]
+        branches = [
+            [("partner_id.tz", "in", sorted(zones))],
+            no_contact_tz + [("state_id", "in", [s for s, tz in state_tz.items() if tz in zones])],
+            no_contact_tz + no_state_tz + open_country,
+            no_contact_tz
+            + no_state_tz
+            + no_country_tz
+            + [("company_id.partner_id.tz", "in", sorted(zones))],
+        ]
+        if "UTC" in zones:
+            branches.append(no_contact_tz + no_state_tz + no_country_tz + no_company_tz)
+        return expression.OR(branches)
+
+    def _naive_routed_pick(self, Lead, uid):
+        """The claim's rules as ORM searches: due callbacks of each queue, then each
+        queue's leads, in their orders; the first lead found (or an empty recordset)."""
+        from odoo.addons.lead_flow.models.crm_lead_queue import (
+            BLACKLISTED_NUMBERS,
+            SKIP_HOLD,
+            allowed_timezones,
+        )
+
+        now = self.odoo.fields.Datetime.now()
+        shared_from = now - timedelta(minutes=Lead._lead_flow_callback_grace())
+        queues = Lead._lead_flow_claim_queues(Lead._lead_flow_claim_queue_ids())
+        available = [
+            "|",
+            ("phone_sanitized", "=", False),
+            ("phone_sanitized", "not in", BLACKLISTED_NUMBERS),
+            "|",
+            ("lead_flow_retry_at", "=", False),
+            ("lead_flow_retry_at", "<=", now),
+            "|",
+            ("lead_flow_callback_at", "=", False),
+            "&",
+            ("lead_flow_callback_at", "<=", now),
+            "|",
+            "|",
+            ("lead_flow_callback_user_id", "=", False),
+            ("lead_flow_callback_user_id", "=", uid),
+            ("lead_flow_callback_at", "<=", shared_from),
+            "|",
+            "|",
+            ("lead_flow_skipped_by_id", "=", False),
+            ("lead_flow_skipped_by_id", "!=", uid),
+            ("lead_flow_skipped_at", "<=", now - SKIP_HOLD),
+        ]
+        base = expression.AND([self._naive_domain(Lead), available])
+        domains = []
+        for queue in queues:
+            domain = expression.AND([base, queue.domain])
+            if queue.hours:
+                zones = allowed_timezones(queue.hours, now)
+                domain = expression.AND([domain, self._naive_tz_domain(Lead, zones)])
+            domains.append((queue, domain))
+        callback_order = "lead_flow_callback_at asc, id asc"
+        for _queue, domain in domains:
+            callbacks = expression.AND([domain, [("lead_flow_callback_at", "!=", False)]])
+            lead = Lead.search(callbacks, order=callback_order, limit=1)
+            if lead:
+                return lead
+        for queue, domain in domains:
+            order = self.queue_order if queue.order == "standard" else "create_date desc, id desc"
+            lead = Lead.search(domain, order=order, limit=1)
+            if lead:
+                return lead
+        return Lead
+
     def claim_naive(self, uid):
         """Search the first free lead, write the reservation; on a serialization failure
         retry the whole request as odoo.service.model.retrying does (5 tries, backoff).
@@ -161,7 +358,12 @@ class Bench:
                 # Lost races raise serialization failures, retried here: expected noise.
                 with self.odoo.tools.mute_logger("odoo.sql_db"), self.request(uid) as env:
                     Lead = env["crm.lead"]
-                    lead = Lead.search(self._naive_domain(Lead), order=self.queue_order, limit=1)
+                    if self.args.routing:
+                        lead = self._naive_routed_pick(Lead, uid)
+                    else:
+                        lead = Lead.search(
+                            self._naive_domain(Lead), order=self.queue_order, limit=1
+                        )
                     # sudo: the reservation fields are not writable by users (they
                     # change through the checked methods); same cost as the user's write.
                     lead.sudo().write(
@@ -207,20 +409,57 @@ class Bench:
         return result, seconds, self.statement_times.seconds
 
     # -- checks and plans ------------------------------------------------------------
-    def explain(self):
-        """EXPLAIN ANALYZE of the claim's sub-select and of the queue's first page."""
-        plans = {}
+    def explain(self, page=True):
+        """EXPLAIN (ANALYZE, BUFFERS) of the prepared claim statement (rolled back) and of
+        the queue's first page."""
+        plans = {"claim statement (prepared, generic plan)": self.explain_claim()}
+        if not page:
+            return plans
         with self.request(self.operator_ids[0]) as env:
             Lead = env["crm.lead"]
-            pick, _reusable = Lead._lead_flow_claim_pick_sql()
-            page = Lead._search(
+            sql = Lead._search(
                 [("lead_flow_in_queue", "=", True)], limit=80, order=self.queue_order
             ).select()
-            for name, sql in (("claim sub-select", pick), ("queue page (80 rows)", page)):
-                env.cr.execute(self.odoo.tools.SQL("EXPLAIN (ANALYZE, BUFFERS) %s", sql))
-                plans[name] = [row[0] for row in env.cr.fetchall()]
+            env.cr.execute(self.odoo.tools.SQL("EXPLAIN (ANALYZE, BUFFERS) %s", sql))
+            plans["queue page (80 rows)"] = [row[0] for row in env.cr.fetchall()]
             env.cr.rollback()
         return plans
+
+    def explain_claim(self):
+        """The claim statement of operator 1 prepared as Next lead prepares it (session
+        settings of a claim connection: generic plan), run with its arguments of the
+        moment under EXPLAIN (ANALYZE, BUFFERS), then rolled back."""
+        from odoo.addons.lead_flow.models import claim_connection
+        from odoo.addons.lead_flow.models.crm_lead_queue import CLAIM
+
+        with self.request(self.operator_ids[0]) as env:
+            Lead = env["crm.lead"]
+            plan = Lead._lead_flow_claim_plan(Lead._lead_flow_claim_queue_ids())
+            now = self.odoo.fields.Datetime.now()
+            values = Lead._lead_flow_claim_values(plan, now)
+            arg_types = ", ".join(
+                ["int4, timestamp, timestamp, timestamp"]
+                + ["varchar[]" for queue in plan.queues if queue.hours]
+            )
+            prepare = self.odoo.tools.SQL(
+                "PREPARE bench_claim (%s) AS %s",
+                self.odoo.tools.SQL(arg_types),
+                self.odoo.tools.SQL(CLAIM, pick=plan.pick),
+            )
+        connection = psycopg2.connect(dbname=self.args.database)
+        try:
+            with connection.cursor() as cr:
+                cr.execute(claim_connection.SESSION_SETTINGS)
+                cr.execute(prepare.code, prepare.params)
+                placeholders = ", ".join(["%s"] * len(values))
+                cr.execute(
+                    f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_claim ({placeholders})", values
+                )
+                lines = [row[0] for row in cr.fetchall()]
+            connection.rollback()
+        finally:
+            connection.close()
+        return lines
 
     def reserved_by(self, uid, limit):
         with self.request() as env:
@@ -229,6 +468,68 @@ class Bench:
                 [uid, limit],
             )
             return [row[0] for row in env.cr.fetchall()]
+
+    def routing_checks(self, lead_ids):
+        """The claimed leads that break a routing rule (all counts must be 0)."""
+        from odoo.addons.lead_flow.models import queue_index
+
+        lead_tz = queue_index.LEAD_TZ.format(t="l")
+        with self.request() as env:
+            grace = env["crm.lead"]._lead_flow_callback_grace()
+            env.cr.execute(
+                f"""
+                WITH claimed AS (
+                    SELECT l.*, (l.lead_flow_reserved_at AT TIME ZONE 'UTC')
+                                AT TIME ZONE {lead_tz} AS local_at
+                      FROM crm_lead l WHERE l.id = ANY(%(ids)s)
+                ), hours AS (
+                    SELECT c.id, (%(hours)s::json -> ((extract(isodow FROM c.local_at)::int - 1)
+                                  ::text)) AS window,
+                           extract(hour FROM c.local_at) * 60 + extract(minute FROM c.local_at)
+                               AS minute
+                      FROM claimed c
+                )
+                SELECT count(*) FILTER (WHERE b.id IS NOT NULL),
+                       count(*) FILTER (WHERE %(hours)s <> '' AND (h.window IS NULL
+                           OR h.minute < round((h.window ->> 0)::numeric * 60)
+                           OR h.minute >= round((h.window ->> 1)::numeric * 60))),
+                       count(*) FILTER (WHERE c.lead_flow_callback_at > c.lead_flow_reserved_at),
+                       count(*) FILTER (WHERE c.lead_flow_callback_user_id IS NOT NULL
+                           AND c.lead_flow_callback_user_id <> c.lead_flow_reserved_user_id
+                           AND c.lead_flow_reserved_at < c.lead_flow_callback_at
+                                                         + %(grace)s * interval '1 minute'),
+                       count(*) FILTER (WHERE c.lead_flow_callback_at IS NOT NULL),
+                       count(*) FILTER (WHERE c.lead_flow_reserved_user_id IS NULL)
+                  FROM claimed c
+                  JOIN hours h ON h.id = c.id
+                  LEFT JOIN phone_blacklist b ON b.number = c.phone_sanitized AND b.active
+                """,
+                {"ids": lead_ids, "hours": getattr(self, "hours", ""), "grace": grace},
+            )
+            row = env.cr.fetchone()
+            env.cr.execute(
+                f"SELECT {lead_tz}, count(*) FROM crm_lead l WHERE l.id = ANY(%s)"
+                " GROUP BY 1 ORDER BY 1",
+                [lead_ids],
+            )
+            zones = ", ".join(f"{tz} {n}" for tz, n in env.cr.fetchall())
+        names = (
+            "blacklisted",
+            "outside calling hours",
+            "callbacks before due",
+            "colleague's personal callback in grace",
+            "callbacks claimed (due)",
+            "no longer reserved",
+        )
+        return dict(zip(names, row)), zones
+
+    def print_routing_checks(self, claims):
+        if not self.args.routing:
+            return
+        ids = [lead_id for uid_claims in claims.values() for lead_id in uid_claims if lead_id]
+        checks, zones = self.routing_checks(ids)
+        print("  SQL checks: " + "; ".join(f"{name}: {n}" for name, n in checks.items()))
+        print(f"  claimed leads per time zone: {zones}")
 
     def double_claims(self, claims):
         ids = [lead_id for uid_claims in claims.values() for lead_id in uid_claims if lead_id]
@@ -338,6 +639,12 @@ def main():
         dup, mismatch, _n = bench.double_claims(claims)
         print(f"  leads claimed twice: {dup}; reservation not held by its claimer: {mismatch}")
         print(f"  empty-queue answers: {sum(1 for c in calls if not c[0])}")
+        bench.print_routing_checks(claims)
+        if args.routing:
+            for name, plan in bench.explain(page=False).items():
+                print(f"\n{name} plan after the run (as operator 1):")
+                for line in plan:
+                    print("   ", line)
 
         solo = [server.call(0, "claim_atomic", bench.operator_ids[0]) for _i in range(200)]
         print("  " + latency.summary("1 operator alone, server", ms(c[1] for c in solo)))
@@ -367,11 +674,13 @@ def main():
         naive_rate = sum(1 for c in calls if c[0] and c[4] <= deadline) / (deadline - started)
         print(f"  claims: {n}, {naive_rate:.1f}/s in the window; failed 5 times: {len(calls) - n}")
         print(f"  leads claimed twice: {dup}; reservation not held by its claimer: {mismatch}")
+        bench.print_routing_checks(claims)
         ratio = atomic_rate / naive_rate if naive_rate else float("inf")
         print(f"\nspeed-up: {ratio:.1f}x claims/s")
     finally:
         server.stop()
         bench.release_all()
+        bench.restore_calling_hours()
 
 
 if __name__ == "__main__":

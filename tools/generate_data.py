@@ -11,6 +11,20 @@ contacted, as in a real queue), dated over the last ``--days`` days; afterwards 
 Lead Flow status, last contact and last outcome are derived from its entries in one UPDATE.
 Everything is deterministic (no random()), so two runs with the same arguments give the
 same data.
+
+The routing mix of Next lead (issue 15), all in the same bulk inserts:
+
+    tools/generate_data.py -d DB --leads 1000000 --callback-ratio 0.10 --timezones 6 \
+        --blacklist-ratio 0.05
+
+``--callback-ratio``: that share of the new leads has a callback, due from an hour ago to two
+days ahead, ``--personal-callbacks`` of them for one of the operators, the rest shared;
+``--timezones N``: the leads' contacts are spread over the first N of TIMEZONES (one contact
+per zone, its ``tz`` set: lead_flow_lead_tz resolves the lead's zone from it);
+``--blacklist-ratio``: the phone numbers of that share of the new leads go on Odoo's phone
+blacklist (active), inserted before the leads, so that the queue table's trigger leaves
+those leads out. The queue table is then checked against crm_lead (count, time zones, and
+queue_index.reconcile, which must find nothing to repair).
 """
 
 import argparse
@@ -20,6 +34,14 @@ import sys
 import time
 
 CHUNK = 250_000
+TIMEZONES = (
+    "Europe/Paris",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -34,6 +56,21 @@ def parse_args():
         "--contacted", type=float, default=0.6, help="share of the new leads that get entries"
     )
     parser.add_argument("--create-db", action="store_true", help="create DB and install first")
+    parser.add_argument(
+        "--callback-ratio", type=float, default=0.0, help="share of the new leads with a callback"
+    )
+    parser.add_argument(
+        "--personal-callbacks", type=float, default=0.5, help="share of callbacks for an operator"
+    )
+    parser.add_argument(
+        "--timezones",
+        type=int,
+        default=0,
+        help=f"contacts over the first N of {len(TIMEZONES)} zones",
+    )
+    parser.add_argument(
+        "--blacklist-ratio", type=float, default=0.0, help="share of new leads' numbers blacklisted"
+    )
     return parser.parse_args()
 
 
@@ -75,11 +112,64 @@ def timed(label, cr, query, params=None):
     return cr.rowcount
 
 
-def insert_leads(cr, env, count):
+def ensure_contacts(env, count):
+    """One contact per time zone (the first ``count`` of TIMEZONES), ``tz`` set."""
+    Partner = env["res.partner"]
+    contacts = Partner
+    for zone in TIMEZONES[:count]:
+        name = f"Bench contact {zone}"
+        contacts |= Partner.search([("name", "=", name)], limit=1) or Partner.create(
+            {"name": name, "tz": zone}
+        )
+    return contacts
+
+
+# Which of the new leads (g: 1..count) get a callback / a blacklisted number: two unrelated
+# deterministic spreads (g times a prime, modulo 1000, below the share in thousandths).
+CALLBACK_OF = "(g * 7919) %% 1000 < %(callback_permille)s"
+BLACKLISTED_OF = "(g * 104729) %% 1000 < %(blacklist_permille)s"
+PHONE_OF = "'+3902' || lpad(g::text, 9, '0')"
+
+
+def routing_params(args, users, contacts):
+    return {
+        "callback_permille": round(args.callback_ratio * 1000),
+        "personal_permille": round(args.personal_callbacks * 1000),
+        "blacklist_permille": round(args.blacklist_ratio * 1000),
+        "contacts": contacts.ids or [None],
+        "n_contacts": max(len(contacts), 1),
+        "operators": users.ids,
+        "n_operators": len(users),
+        "callback_span": 49 * 3600,  # seconds: from an hour ago to two days ahead
+    }
+
+
+def insert_blacklist(cr, count, routing):
+    """Blacklist the numbers of the chosen share of leads 1..count (before the leads go in:
+    the queue table's insert trigger then leaves them out, no lead to take out afterwards)."""
+    if not routing["blacklist_permille"]:
+        return
+    timed(
+        "phone blacklist",
+        cr,
+        f"""
+        INSERT INTO phone_blacklist (number, active, create_date, write_date, create_uid,
+            write_uid)
+        SELECT {PHONE_OF}, true, now(), now(), 1, 1
+          FROM generate_series(1, %(count)s::bigint) g
+         WHERE {BLACKLISTED_OF}
+        ON CONFLICT (number) DO UPDATE SET active = true
+        """,
+        dict(routing, count=count),
+    )
+
+
+def insert_leads(cr, env, count, routing):
     params = {
         "company": env.company.id,
         "team": env.ref("sales_team.team_sales_department").id,
         "stage": env["crm.stage"].search([], order="sequence", limit=1).id,
+        **routing,
     }
     cr.execute("SELECT coalesce(max(id), 0) FROM crm_lead")
     before = cr.fetchone()[0]
@@ -88,16 +178,23 @@ def insert_leads(cr, env, count):
         timed(
             f"leads {offset + size}/{count}",
             cr,
-            """
+            f"""
             INSERT INTO crm_lead (name, type, active, company_id, team_id, stage_id, priority,
                 contact_name, partner_name, email_from, email_normalized, phone, phone_sanitized,
-                probability, lead_flow_state, create_date, write_date, create_uid, write_uid)
+                probability, lead_flow_state, create_date, write_date, create_uid, write_uid,
+                partner_id, lead_flow_callback_at, lead_flow_callback_user_id)
             SELECT 'Bench lead ' || g, 'lead', true, %(company)s, %(team)s, %(stage)s,
                 (g %% 4)::text, 'Contact ' || g, 'Company ' || (g %% 5000),
                 'contact' || g || '@bench.example.com', 'contact' || g || '@bench.example.com',
-                '+39 02 ' || lpad(g::text, 9, '0'), '+3902' || lpad(g::text, 9, '0'),
+                '+39 02 ' || lpad(g::text, 9, '0'), {PHONE_OF},
                 10, 'none',
-                now() - ((g * 7919) %% 31536000) * interval '1 second', now(), 1, 1
+                now() - ((g * 7919) %% 31536000) * interval '1 second', now(), 1, 1,
+                -- g / 4: each zone gets every priority (g %% 4)
+                (%(contacts)s::int[])[1 + (g / 4) %% %(n_contacts)s],
+                CASE WHEN {CALLBACK_OF} THEN date_trunc('second', now()) - interval '1 hour'
+                    + ((g * 15485863) %% %(callback_span)s) * interval '1 second' END,
+                CASE WHEN {CALLBACK_OF} AND (g * 31) %% 1000 < %(personal_permille)s
+                    THEN (%(operators)s::int[])[1 + (g / 7) %% %(n_operators)s] END
             FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g
             """,
             dict(params, lo=offset + 1, hi=offset + size),
@@ -186,6 +283,37 @@ def insert_logs(cr, env, users, first_lead, contacted_leads, count, days):
     )
 
 
+def check_queue_table(cr, routing):
+    """The queue table against crm_lead after the bulk inserts: rows, time zones, drift."""
+    from odoo.addons.lead_flow.models import queue_index
+
+    cr.execute(f"SELECT count(*) FROM crm_lead l WHERE {queue_index.QUEUED_LEAD.format(t='l.')}")
+    expected = cr.fetchone()[0]
+    cr.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE q.callback_at IS NOT NULL),
+                   count(*) FILTER (WHERE q.callback_user_id IS NOT NULL),
+                   count(*) FILTER (WHERE q.tz IS DISTINCT FROM {queue_index.LEAD_TZ.format(t="l")})
+              FROM {queue_index.TABLE} q JOIN crm_lead l ON l.id = q.lead_id"""
+    )
+    rows, callbacks, personal, wrong_tz = cr.fetchone()
+    cr.execute(
+        "SELECT count(*) FROM crm_lead l JOIN phone_blacklist b"
+        " ON b.number = l.phone_sanitized AND b.active"
+    )
+    blacklisted = cr.fetchone()[0]
+    cr.execute(f"SELECT tz, count(*) FROM {queue_index.TABLE} GROUP BY tz ORDER BY tz")
+    zones = ", ".join(f"{tz} {n}" for tz, n in cr.fetchall())
+    repaired = queue_index.reconcile(cr)
+    print(
+        f"  queue table: {rows} rows for {expected} queued leads ({blacklisted} leads"
+        f" blacklisted), {callbacks} callbacks ({personal} personal), {wrong_tz} wrong time"
+        f" zones, {repaired} rows repaired by reconcile; zones: {zones}",
+        flush=True,
+    )
+    if rows != expected or wrong_tz or repaired:
+        sys.exit("the queue table is out of step with crm_lead")
+
+
 def main():
     args = parse_args()
     if args.create_db:
@@ -204,10 +332,15 @@ def main():
         users = ensure_operators(env, args.operators)
         env.flush_all()
         print(f"{len(users)} operators: {', '.join(users.mapped('login'))}")
-        first_lead = insert_leads(cr, env, args.leads)
+        contacts = ensure_contacts(env, args.timezones)
+        env.flush_all()
+        routing = routing_params(args, users, contacts)
+        insert_blacklist(cr, args.leads, routing)
+        first_lead = insert_leads(cr, env, args.leads, routing)
         contacted = int(args.leads * args.contacted)
         if args.logs and contacted:
             insert_logs(cr, env, users, first_lead, contacted, args.logs, args.days)
+        check_queue_table(cr, routing)
         cr.commit()
         for table in ("crm_lead", "mail_message", "lead_flow_log", "lead_flow_queue_index"):
             cr.execute(f"ANALYZE {table}")  # fresh statistics for the planner
