@@ -19,6 +19,8 @@ from . import claim_connection, queue_index
 from .crm_lead import OPERATOR_GROUP
 
 _logger = logging.getLogger(__name__)
+# database -> (minute, the zones of the free leads then), see _lead_flow_zones_present.
+_zones_present = {}
 
 
 def has_window(raw):
@@ -321,11 +323,12 @@ class CrmLead(models.Model):
         # To the microsecond: it also tells this claim apart if its answer is lost.
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         cutoff = self._lead_flow_reservation_cutoff(now, plan.hours)
-        values = self._lead_flow_claim_values(plan, now)
         if self.env.registry.in_test_mode():
             # Browser tests share one connection; isolation cannot be changed there. The
             # statement then sees this transaction's pending writes: flush them first.
             self.sudo().env.flush_all()  # pending recomputations may need more rights
+        values = self._lead_flow_claim_values(plan, now)
+        if self.env.registry.in_test_mode():
             pick = self._lead_flow_compile_pick_sql(plan.queues, values)
             lead_id = self._lead_flow_execute_claim(self.env.cr, pick, now, cutoff)
         elif plan.pick is not None and plan.prepared:
@@ -455,10 +458,28 @@ class CrmLead(models.Model):
             now - timedelta(minutes=plan.grace),
             now - SKIP_HOLD,
         ]
-        values.extend(
-            list(allowed_timezones(queue.hours, now)) for queue in plan.queues if queue.hours
-        )
+        if any(queue.hours for queue in plan.queues):
+            present = self._lead_flow_zones_present(now)
+            values.extend(
+                sorted(present.intersection(allowed_timezones(queue.hours, now)))
+                for queue in plan.queues
+                if queue.hours
+            )
         return values
+
+    @api.model
+    def _lead_flow_zones_present(self, now):
+        """The time zones of the free leads, looked up once a minute per process (a lead of
+        a zone new to the queue may wait that minute): each one costs the claim an index
+        probe, and calling hours may open hundreds of zones, most with no lead."""
+        minute = now.replace(second=0, microsecond=0)
+        cached = _zones_present.get(self.env.cr.dbname)
+        if cached and cached[0] == minute and not self.env.registry.in_test_mode():
+            return cached[1]
+        self.env.cr.execute(queue_index.ZONES_PRESENT)
+        zones = frozenset(row[0] for row in self.env.cr.fetchall())
+        _zones_present[self.env.cr.dbname] = (minute, zones)
+        return zones
 
     @api.model
     def _lead_flow_compile_pick_sql(self, queues, values=None):

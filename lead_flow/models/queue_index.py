@@ -84,6 +84,7 @@ ORDERS = {
 }
 CALLBACK_ORDER = (("callback_at", "ASC"), ("lead_id", "ASC"))
 RETRY_ORDER = (("retry_at", "ASC"), ("lead_id", "ASC"))
+ZONE_ALIAS = "lead_flow_zone"
 WATCHED_FIELDS = [
     "active",
     "lead_flow_state",
@@ -134,6 +135,30 @@ CREATE INDEX IF NOT EXISTS {TABLE}_callback_user_idx ON {TABLE} (callback_user_i
     WHERE callback_user_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS {TABLE}_retry_user_idx ON {TABLE} (reserved_user_id, retry_at)
     WHERE reserved_user_id IS NOT NULL AND retry_at IS NOT NULL;
+"""
+# With calling hours, each open zone's first lead or callback (see pick_sql), and the zones
+# present (ZONES_PRESENT): the same partial indexes, the zone first. A lead with a callback,
+# due or to come, is the callback pick's: out of the leads' index, so that callbacks still
+# to come never pile up at the front of a zone's walk.
+ZONE_INDEXES = "".join(
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_zone_{name}_idx ON {TABLE} (tz, {_index_columns(order)})"
+    " WHERE reserved_user_id IS NULL AND callback_at IS NULL;\n"
+    for name, order in ORDERS.items()
+) + (
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_zone_callback_idx ON {TABLE}"
+    f" (tz, {_index_columns(CALLBACK_ORDER)})"
+    " WHERE reserved_user_id IS NULL AND callback_at IS NOT NULL;\n"
+)
+# The zones of the free leads, one index descent per zone (a skip scan of the zone index).
+ZONES_PRESENT = f"""
+WITH RECURSIVE zones (tz) AS (
+    (SELECT tz FROM {TABLE} WHERE reserved_user_id IS NULL AND tz IS NOT NULL ORDER BY tz LIMIT 1)
+    UNION ALL
+    SELECT (SELECT q.tz FROM {TABLE} q WHERE q.reserved_user_id IS NULL AND q.tz > zones.tz
+             ORDER BY q.tz LIMIT 1)
+      FROM zones WHERE zones.tz IS NOT NULL
+)
+SELECT tz FROM zones WHERE tz IS NOT NULL
 """
 # A column of this version of the table: an older table is rebuilt at upgrade.
 VERSION_COLUMN = "tz"
@@ -284,6 +309,7 @@ def install(cr):
         if name not in existing:
             cr.execute(create)
     cr.execute(CALLBACK_USER_INDEX)
+    cr.execute(ZONE_INDEXES)
     reconcile(cr)
 
 
@@ -314,11 +340,10 @@ PREPARED_ARGS = {
 PREPARED_ARG_TYPES = "int4, timestamp, timestamp, timestamp"
 
 
-def available_sql(alias, args, timezones):
+def available_sql(alias, args):
     """The queue row ``alias`` may be offered now to user ``args['uid']``: no retry or
     callback still to come, no personal callback of a colleague still in its grace
-    period, not skipped by this user within the hour, inside the calling hours
-    (``timezones``: SQL of the time zones whose local time is in the window, or None)."""
+    period, not skipped by this user within the hour."""
     q = SQL.identifier(alias)
     parts = [
         SQL("(%s.retry_at IS NULL OR %s.retry_at <= %s)", q, q, args["now"]),
@@ -343,8 +368,6 @@ def available_sql(alias, args, timezones):
             args["skip_from"],
         ),
     ]
-    if timezones is not None:
-        parts.append(SQL("%s.tz = ANY(%s)", q, timezones))
     return SQL(" AND ").join(parts)
 
 
@@ -352,31 +375,62 @@ def pick_sql(query, args, order="standard", timezones=None, callbacks=False, ret
     """Turn ``query`` (crm_lead under the caller's domain and record rules) into the
     sub-select that picks and locks the first free lead available now, in queue ``order``
     (``callbacks``: the first due callback instead; ``retries``: the first of the caller's
-    own reserved leads whose retry is due, which comes back to them, not to anyone)."""
+    own reserved leads whose retry is due, which comes back to them, not to anyone).
+
+    ``timezones`` (SQL of an array, or None for any time): the zones whose local time is
+    inside the calling hours. Then the first lead of each such zone is picked on its own,
+    through an index that starts with the zone, and the best of them is kept: as a mere
+    filter on the queue order, the zone would make every claim step over all the leads of
+    the closed zones ahead of the first open one, a number that grows with each claim."""
     table = query.table
     alias = query.make_alias(table, "lead_flow_queue")
+    q = SQL.identifier(alias)
     joined = SQL("%s = %s", SQL.identifier(alias, "lead_id"), SQL.identifier(table, "id"))
     query.add_join("JOIN", alias, TABLE, joined)
     if retries:
-        query.add_where(SQL("%s IS NOT NULL", SQL.identifier(alias, "reserved_user_id")))
-        query.add_where(SQL("%s = %s", SQL.identifier(alias, "reserved_user_id"), args["uid"]))
-        query.add_where(SQL("%s <= %s", SQL.identifier(alias, "retry_at"), args["now"]))
+        query.add_where(SQL("%s.reserved_user_id IS NOT NULL", q))
+        query.add_where(SQL("%s.reserved_user_id = %s", q, args["uid"]))
+        query.add_where(SQL("%s.retry_at <= %s", q, args["now"]))
     else:
-        query.add_where(SQL("%s IS NULL", SQL.identifier(alias, "reserved_user_id")))
-    query.add_where(available_sql(alias, args, timezones))
+        query.add_where(SQL("%s.reserved_user_id IS NULL", q))
+    query.add_where(available_sql(alias, args))
     if callbacks:
-        query.add_where(SQL("%s IS NOT NULL", SQL.identifier(alias, "callback_at")))
+        query.add_where(SQL("%s.callback_at IS NOT NULL", q))
         # Due ones only, on its own: a bound of the callback index's scan (Index Cond),
         # so the callbacks still to come (most of them) are not walked at every claim.
-        query.add_where(SQL("%s <= %s", SQL.identifier(alias, "callback_at"), args["now"]))
-    query.order = SQL(", ").join(
-        SQL("%s %s", SQL.identifier(alias, column), SQL(direction))
-        for column, direction in (
-            CALLBACK_ORDER if callbacks else RETRY_ORDER if retries else ORDERS[order]
-        )
-    )
+        query.add_where(SQL("%s.callback_at <= %s", q, args["now"]))
+    order_by = CALLBACK_ORDER if callbacks else RETRY_ORDER if retries else ORDERS[order]
     query.limit = 1
-    return SQL("(%s FOR UPDATE OF %s SKIP LOCKED)", query.select(), SQL.identifier(table))
+    locked = SQL(" FOR UPDATE OF %s SKIP LOCKED", SQL.identifier(table))
+    if timezones is None or retries:  # an operator's own due retries are few: a filter
+        if timezones is not None:
+            query.add_where(SQL("%s.tz = ANY(%s)", q, timezones))
+        query.order = SQL(", ").join(
+            SQL("%s.%s %s", q, SQL.identifier(column), SQL(direction))
+            for column, direction in order_by
+        )
+        return SQL("(%s%s)", query.select(), locked)
+    query.add_where(SQL("%s.tz = %s.tz", q, SQL.identifier(ZONE_ALIAS)))
+    if not callbacks:
+        query.add_where(SQL("%s.callback_at IS NULL", q))  # the zone index's predicate
+    query.order = SQL(", ").join(
+        SQL("%s.%s %s", q, SQL.identifier(column), SQL(direction)) for column, direction in order_by
+    )
+    keys = [
+        SQL("%s.%s AS %s", q, SQL.identifier(column), SQL.identifier(f"k{n}"))
+        for n, (column, _direction) in enumerate(order_by)
+    ]
+    inner = SQL("%s%s", query.select(SQL.identifier(table, "id"), *keys), locked)
+    return SQL(
+        "(SELECT p.id FROM unnest(%s) AS %s (tz) CROSS JOIN LATERAL (%s) AS p ORDER BY %s LIMIT 1)",
+        timezones,
+        SQL.identifier(ZONE_ALIAS),
+        inner,
+        SQL(", ").join(
+            SQL("p.%s %s", SQL.identifier(f"k{n}"), SQL(direction))
+            for n, (_column, direction) in enumerate(order_by)
+        ),
+    )
 
 
 # Free the reservations taken before $1, found through this table's index (skipping rows
