@@ -51,7 +51,6 @@ import random
 import sys
 import threading
 import time
-from datetime import timedelta
 
 import psycopg2
 import psycopg2.errors
@@ -293,40 +292,14 @@ class Bench:
             branches.append(no_contact_tz + no_state_tz + no_country_tz + no_company_tz)
         return expression.OR(branches)
 
-    def _naive_routed_pick(self, Lead, uid):
+    def _naive_routed_pick(self, Lead):
         """The claim's rules as ORM searches: due callbacks of each queue, then each
         queue's leads, in their orders; the first lead found (or an empty recordset)."""
-        from odoo.addons.lead_flow.models.crm_lead_queue import (
-            BLACKLISTED_NUMBERS,
-            SKIP_HOLD,
-            allowed_timezones,
-        )
+        from odoo.addons.lead_flow.models.crm_lead_queue import allowed_timezones
 
         now = self.odoo.fields.Datetime.now()
-        shared_from = now - timedelta(minutes=Lead._lead_flow_callback_grace())
         queues = Lead._lead_flow_claim_queues(Lead._lead_flow_claim_queue_ids())
-        available = [
-            "|",
-            ("phone_sanitized", "=", False),
-            ("phone_sanitized", "not in", BLACKLISTED_NUMBERS),
-            "|",
-            ("lead_flow_retry_at", "=", False),
-            ("lead_flow_retry_at", "<=", now),
-            "|",
-            ("lead_flow_callback_at", "=", False),
-            "&",
-            ("lead_flow_callback_at", "<=", now),
-            "|",
-            "|",
-            ("lead_flow_callback_user_id", "=", False),
-            ("lead_flow_callback_user_id", "=", uid),
-            ("lead_flow_callback_at", "<=", shared_from),
-            "|",
-            "|",
-            ("lead_flow_skipped_by_id", "=", False),
-            ("lead_flow_skipped_by_id", "!=", uid),
-            ("lead_flow_skipped_at", "<=", now - SKIP_HOLD),
-        ]
+        available = Lead._lead_flow_available_domain(now, skips=True)
         base = expression.AND([self._naive_domain(Lead), available])
         domains = []
         for queue in queues:
@@ -359,7 +332,7 @@ class Bench:
                 with self.odoo.tools.mute_logger("odoo.sql_db"), self.request(uid) as env:
                     Lead = env["crm.lead"]
                     if self.args.routing:
-                        lead = self._naive_routed_pick(Lead, uid)
+                        lead = self._naive_routed_pick(Lead)
                     else:
                         lead = Lead.search(
                             self._naive_domain(Lead), order=self.queue_order, limit=1

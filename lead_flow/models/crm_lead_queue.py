@@ -213,7 +213,22 @@ class CrmLead(models.Model):
         they work now, no callback or retry to come, no colleague's personal callback in
         its grace period, not on the phone blacklist), plus their own reservations."""
         queues = self._lead_flow_claim_queues(self._lead_flow_claim_queue_ids())
-        now = fields.Datetime.now()
+        available = self._lead_flow_available_domain(fields.Datetime.now())
+        return expression.AND(
+            [
+                self._lead_flow_queue_domain(),
+                expression.OR([queue.domain for queue in queues] or [expression.FALSE_DOMAIN]),
+                available,
+            ]
+        )
+
+    @api.model
+    def _lead_flow_available_domain(self, now, skips=False):
+        """The claim's availability conditions (queue_index.available_sql) as a domain on
+        leads: not on the phone blacklist, no retry or callback to come, no colleague's
+        personal callback in its grace period; with ``skips``, not skipped by the caller
+        within the hour (the queue list still shows those to their skipper)."""
+        uid = self.env.uid
         shared_from = now - timedelta(minutes=self._lead_flow_callback_grace())
         available = [
             "|",
@@ -229,16 +244,18 @@ class CrmLead(models.Model):
             "|",
             "|",
             ("lead_flow_callback_user_id", "=", False),
-            ("lead_flow_callback_user_id", "=", self.env.uid),
+            ("lead_flow_callback_user_id", "=", uid),
             ("lead_flow_callback_at", "<=", shared_from),
         ]
-        return expression.AND(
-            [
-                self._lead_flow_queue_domain(),
-                expression.OR([queue.domain for queue in queues] or [expression.FALSE_DOMAIN]),
-                available,
+        if skips:
+            available += [
+                "|",
+                "|",
+                ("lead_flow_skipped_by_id", "=", False),
+                ("lead_flow_skipped_by_id", "!=", uid),
+                ("lead_flow_skipped_at", "<=", now - SKIP_HOLD),
             ]
-        )
+        return available
 
     @api.model
     def _lead_flow_callback_grace(self):
