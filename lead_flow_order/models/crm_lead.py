@@ -31,6 +31,7 @@ class CrmLead(models.Model):
         """Deliveries by hand are recorded like the distributor's (no order): a buyer never
         gets the same lead twice."""
         res = super().lead_flow_deliver(buyer_id, user_id=user_id)
+        self.flush_recordset(["lead_flow_buyer_id", "lead_flow_delivered_at", "company_id"])
         self.env.cr.execute(
             """INSERT INTO lead_flow_delivery
                    (lead_id, buyer_id, delivered_at, state, company_id,

@@ -219,7 +219,7 @@ class CrmLead(models.Model):
         )  # fmt: skip
         self.env["lead.flow.delivery"].invalidate_model()
         orders = self.env["lead.flow.order"].sudo().browse(list(per_order))
-        orders.invalidate_recordset(["delivered_count"])
+        orders.invalidate_recordset()  # the counters and the figures computed from them
         by_order = {}
         for lead_id, slot in assigned:
             by_order.setdefault(slot.id, []).append(lead_id)

@@ -77,6 +77,6 @@ class LeadFlowReturn(models.Model):
                 " WHERE id = %s",
                 (ret.lead_flow_order_id.id,),
             )
-            ret.lead_flow_order_id.invalidate_recordset(["returned_count"])
+            ret.lead_flow_order_id.invalidate_recordset()  # the counters and their figures
             ret.lead_flow_order_id._lead_flow_credit(delivery)
         return res

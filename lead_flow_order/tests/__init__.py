@@ -1,0 +1,4 @@
+from . import test_billing
+from . import test_distribute
+from . import test_distribute_concurrency
+from . import test_order_rules
