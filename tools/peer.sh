@@ -9,11 +9,11 @@ source "$(dirname "$0")/preflight.sh"
 
 PREFIX="${LEAD_FLOW_PEER_DB:-lead_flow_peer}"
 CRM_TESTS="${ODOO_ADDONS}/crm/tests"
-# What tools/test.sh installs; our addons only pull in crm, base_automation, mass_mailing
-# and portal (see their manifests). Odoo auto-installs the same bridges (mass_mailing_crm,
+# What tools/test.sh installs; our addons only pull in crm, base_automation, mass_mailing,
+# portal and account (see their manifests). Odoo auto-installs the same bridges (mass_mailing_crm,
 # crm_sms, ...) on both sides: the check below compares the installed module lists.
-WITH="lead_flow,lead_flow_mass_mailing,lead_flow_portal,sms"
-WITHOUT="crm,base_automation,mass_mailing,portal,sms"
+WITH="lead_flow,lead_flow_mass_mailing,lead_flow_portal,lead_flow_order,sms"
+WITHOUT="crm,base_automation,mass_mailing,portal,account,sms"
 OUT="$(mktemp -d -t lead_flow_peer.XXXXXX)"
 [ -d "$CRM_TESTS" ] || { echo "FATAL: no crm tests at $CRM_TESTS" >&2; exit 2; }
 cleanup() {

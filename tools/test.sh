@@ -6,11 +6,12 @@ source "$(dirname "$0")/preflight.sh"
 
 DB="${LEAD_FLOW_TEST_DB:-lead_flow_test_$$}"
 LOG="$(mktemp -t lead_flow_test.XXXXXX.log)"
-# The addon, its bridge (lead_flow_mass_mailing pulls in Email Marketing) and the Lead
-# Portal (lead_flow_portal pulls in portal); sms is
-# optional for lead_flow, installed here so that its automatic "SMS sent" entries are tested.
-MODULES="lead_flow,lead_flow_mass_mailing,lead_flow_portal,sms"
-TAGS="/lead_flow,/lead_flow_mass_mailing,/lead_flow_portal"
+# The addon, its bridge (lead_flow_mass_mailing pulls in Email Marketing), the Lead Portal
+# (lead_flow_portal pulls in portal) and its lead orders (lead_flow_order pulls in account);
+# sms is optional for lead_flow, installed here so that its automatic "SMS sent" entries are
+# tested.
+MODULES="lead_flow,lead_flow_mass_mailing,lead_flow_portal,lead_flow_order,sms"
+TAGS="/lead_flow,/lead_flow_mass_mailing,/lead_flow_portal,/lead_flow_order"
 for arg in "$@"; do case "$arg" in --test-tags*) TAGS="";; esac; done
 cleanup() { [ "${KEEP_DB:-0}" = 1 ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
