@@ -29,7 +29,18 @@ class CrmLead(models.Model):
 
     def lead_flow_deliver(self, buyer_id, user_id=False):
         """Deliveries by hand are recorded like the distributor's (no order): a buyer never
-        gets the same lead twice."""
+        gets the same lead twice; a lead an order holds stays with it."""
+        sold = self.filtered(lambda lead: lead.lead_flow_order_id and lead.lead_flow_buyer_id)
+        if sold:
+            raise UserError(
+                self.env._(
+                    "%(lead)s was delivered to %(buyer)s under order %(order)s: it can go to "
+                    "another buyer once returned.",
+                    lead=sold[0].display_name,
+                    buyer=sold[0].lead_flow_buyer_id.name,
+                    order=sold[0].lead_flow_order_id.name,
+                )
+            )
         res = super().lead_flow_deliver(buyer_id, user_id=user_id)
         self.flush_recordset(["lead_flow_buyer_id", "lead_flow_delivered_at", "company_id"])
         self.env.cr.execute(

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import psycopg2
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -152,7 +153,7 @@ class TestDistribute(LeadOrderCase):
         self.make_order(self.buyer_a)
         lead = self.make_leads(1)
         self.distribute(lead)
-        with self.assertRaisesRegex(Exception, "still with its buyer"):
+        with self.assertRaisesRegex(UserError, "still with its buyer"):
             lead.with_user(self.manager).action_lead_flow_redistribute()
 
     def test_buyer_admins_with_notification_get_one_mail_per_run(self):
@@ -202,3 +203,12 @@ class TestDistribute(LeadOrderCase):
         lead.lead_flow_deliver(self.buyer_b.id)
         self.assertEqual(lead.lead_flow_delivery_ids.buyer_id, self.buyer_b)
         self.assertEqual(self.distribute(lead), 0)  # it has a buyer
+
+    def test_a_lead_an_order_holds_is_not_delivered_by_hand(self):
+        order = self.make_order(self.buyer_a)
+        lead = self.make_leads(1)
+        self.distribute(lead)
+        with self.assertRaisesRegex(UserError, order.name):
+            lead.lead_flow_deliver(self.buyer_b.id)
+        self.assertEqual(lead.lead_flow_buyer_id, self.buyer_a)
+        self.assertEqual(lead.lead_flow_delivery_ids.buyer_id, self.buyer_a)
