@@ -283,10 +283,11 @@ class LeadFlowOrder(models.Model):
         return True
 
     def action_close(self):
-        """Close: auto-charge orders are invoiced for what is left to bill."""
+        """Close by hand: auto-charge orders are invoiced for what is left to bill; no
+        renewal (a manager who closes an order ends it)."""
         self._lead_flow_check_manager()
         self._lead_flow_check_state(("draft", "open", "paused"), self.env._("closed"))
-        self._lead_flow_close()
+        self._lead_flow_close(renew=False)
         return True
 
     def _lead_flow_check_buyer_or_manager(self):
@@ -298,14 +299,15 @@ class LeadFlowOrder(models.Model):
         if not (buyer and user.lead_flow_buyer_admin) or self.sudo().buyer_id != buyer:
             raise AccessError(self.env._("Only your buyer's admins can change its orders."))
 
-    def _lead_flow_close(self):
-        """Closed orders stop receiving leads; auto-charge ones are billed, and renewals open
-        their next order."""
-        self = self.sudo()
-        self.write({"state": "closed"})
-        self.filtered("auto_charge")._lead_flow_invoice(post=True)
-        for order in self.filtered(lambda o: o.renewal != "none"):
-            order._lead_flow_renew()
+    def _lead_flow_close(self, renew=True):
+        """Closed orders stop receiving leads; auto-charge ones are billed, and (when filled
+        or ended) renewals open their next order."""
+        orders = self.sudo()
+        orders.write({"state": "closed"})
+        orders.filtered("auto_charge")._lead_flow_invoice(post=True)
+        if renew:
+            for order in orders.filtered(lambda o: o.renewal != "none"):
+                order._lead_flow_renew()
 
     def _lead_flow_renew(self):
         """The next order with the same terms: from today when filled, else for the next

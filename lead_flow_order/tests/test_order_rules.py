@@ -60,7 +60,7 @@ class TestOrderRules(LeadOrderCase):
 @tagged("post_install", "-at_install")
 class TestOrderStates(LeadOrderCase):
     def test_pause_resume_close(self):
-        order = self.make_order()
+        order = self.make_order(renewal="on_fill")
         self.assertEqual(order.state, "open")
         order.with_user(self.manager).action_pause()
         self.assertEqual(order.state, "paused")
@@ -68,6 +68,8 @@ class TestOrderStates(LeadOrderCase):
         self.assertEqual(order.state, "open")
         order.with_user(self.manager).action_close()
         self.assertEqual(order.state, "closed")
+        # Closed by hand, it ends: no renewal.
+        self.assertFalse(self.env["lead.flow.order"].search([("previous_order_id", "=", order.id)]))
 
     def test_pausing_a_closed_order_is_refused(self):
         order = self.make_order()
