@@ -21,6 +21,11 @@
         "views/lead_flow_return_views.xml",
         "views/portal_order_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_flow_order/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }
