@@ -38,7 +38,7 @@ import uuid
 
 import psycopg2
 import requests
-from latency import run_together, summary  # bench/, the script's own folder
+from latency import pct, run_together, summary  # bench/, the script's own folder
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Odoo's access log line: "POST /web/dataset/call_kw/crm.lead/<method> HTTP/1.1" 200 - <query
@@ -125,13 +125,16 @@ class OdooServer:
         return os.path.getsize(self.log.name)
 
     def server_times(self, since):
-        """{method: [server ms]} of the call_kw requests logged after byte ``since``."""
+        """{method: ([server ms], [queries])} of the call_kw requests logged after byte
+        ``since``."""
         times = {}
         with open(self.log.name, encoding="utf-8", errors="replace") as log:
             log.seek(since)
             for match in ACCESS_LINE.finditer(log.read()):
                 ms = (float(match["sql"]) + float(match["rest"])) * 1000
-                times.setdefault(match["method"], []).append(ms)
+                entry = times.setdefault(match["method"], ([], []))
+                entry[0].append(ms)
+                entry[1].append(int(match["count"]))
         return times
 
     def stop(self):
@@ -289,7 +292,8 @@ def report(title, server, since, operators, elapsed, outs, conn):
     requests_done = sum(len(ms) for op in operators for ms in op.latencies.values())
     errors = [err for op in operators for err in op.errors]
     claims, twice, not_held, notes, lost = verify(conn, operators, outs)
-    print(f"\n{title}: {elapsed:.1f}s, {len(operators)} operators")
+    load = " / ".join(f"{avg:.2f}" for avg in os.getloadavg())
+    print(f"\n{title}: {elapsed:.1f}s, {len(operators)} operators; load average {load}")
     print(
         f"  requests: {requests_done} = {requests_done / elapsed:.0f} req/s; errors: {len(errors)}"
     )
@@ -301,7 +305,8 @@ def report(title, server, since, operators, elapsed, outs, conn):
     for method in methods:
         client = [ms for op in operators for ms in op.latencies.get(method, [])]
         print("  " + line(f"{method} (client)", client))
-        print("  " + line(f"{method} (server)", server_ms.get(method, [])))
+        ms, queries = server_ms.get(method, ([], []))
+        print("  " + line(f"{method} (server)", ms) + f"  queries p50={pct(queries, 50)}")
     print(f"  leads handed to two operators: {twice}; reservations not held: {not_held}")
     print(f"  notes lost (acknowledged but not stored as sent): {lost}")
     for op in operators:

@@ -364,14 +364,24 @@ class CrmLead(models.Model):
             }
         )
         lead_vals.update(
-            lead_flow_last_contact_at=now, lead_flow_outcome=outcome, lead_flow_state=state
+            reservation,  # checked above, under the row lock
+            lead_flow_last_contact_at=now,
+            lead_flow_outcome=outcome,
+            lead_flow_state=state,
         )
         if template.tag_ids:
             lead_vals["tag_ids"] = [Command.link(tag.id) for tag in template.tag_ids]
-        self.write(lead_vals)
-        if reservation:  # checked above, under the row lock
-            self.sudo().write(reservation)
+        # One write of all the note changes on the lead (its own fields, the reservation,
+        # what retry rules and callbacks add): one UPDATE, one round of automation rules.
+        # As superuser, everything being checked above; the uid stays the operator's, so
+        # the lead's last editor and the tracking of its tags are theirs.
+        self.sudo().write(self._lead_flow_note_lead_vals(log, lead_vals))
         return log.id
+
+    def _lead_flow_note_lead_vals(self, log, vals):
+        """The values that the note ``log`` writes on this lead: ``vals``, its own, plus
+        what the other features add (retry rules, callbacks)."""
+        return vals
 
     def _lead_flow_note_html(self, log_type, text, template, outcome, close):
         header = [log_type.name]

@@ -70,18 +70,12 @@ class CrmLead(models.Model):
             )
         return True
 
-    def _lead_flow_clear_callback(self):
-        """A note on the lead answers its callback."""
-        called = self.filtered("lead_flow_callback_at")
-        if called:
-            called.sudo().write(
-                {"lead_flow_callback_at": False, "lead_flow_callback_user_id": False}
-            )
-
-    def lead_flow_log_note(self, body, *args, **kwargs):
-        log_id = super().lead_flow_log_note(body, *args, **kwargs)
-        self._lead_flow_clear_callback()  # the note dialog schedules the next one after
-        return log_id
+    def _lead_flow_note_lead_vals(self, log, vals):
+        vals = super()._lead_flow_note_lead_vals(log, vals)
+        # A note answers the lead's callback (the note dialog schedules the next one after).
+        if self.sudo().lead_flow_callback_at:
+            vals.update(lead_flow_callback_at=False, lead_flow_callback_user_id=False)
+        return vals
 
     # ------------------------------------------------------------------
     # Do not call

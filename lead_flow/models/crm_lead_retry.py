@@ -27,7 +27,7 @@ class CrmLead(models.Model):
         # A string: contexts may be serialized (e.g. into the chatter's notifications).
         started = fields.Datetime.to_string(started_at) if started_at else False
         lead = self.with_context(**{STARTED_AT_KEY: started})
-        log_id = super(CrmLead, lead).lead_flow_log_note(
+        return super(CrmLead, lead).lead_flow_log_note(
             body,
             template_id=template_id,
             outcome=outcome,
@@ -35,9 +35,12 @@ class CrmLead(models.Model):
             type_id=type_id,
             partner_ids=partner_ids,
         )
+
+    def _lead_flow_note_lead_vals(self, log, vals):
+        vals = super()._lead_flow_note_lead_vals(log, vals)
         # Checked by the note itself: operator, write access to the lead, its inputs.
-        self._lead_flow_apply_retry(self.env["lead.flow.log"].sudo().browse(log_id))
-        return log_id
+        vals.update(self._lead_flow_retry_vals(log, vals))
+        return vals
 
     def _lead_flow_work_started_at(self):
         """When the current user started on this lead: the date of their reservation (Next
@@ -50,34 +53,33 @@ class CrmLead(models.Model):
             return None  # an expired reservation says nothing about this call
         return lead.lead_flow_reserved_at
 
-    def _lead_flow_apply_retry(self, log):
-        """Count the attempt ``log`` records and apply the matching retry rule."""
+    def _lead_flow_retry_vals(self, log, note_vals):
+        """The lead values of the attempt ``log`` records and of its retry rule, written
+        with the note's own ``note_vals`` (the lead's state after the note)."""
         lead = self.sudo()
         if log.outcome == "positive":
             if lead.lead_flow_attempt_count or lead.lead_flow_retry_at:
-                lead.write({"lead_flow_attempt_count": 0, "lead_flow_retry_at": False})
-            return
+                return {"lead_flow_attempt_count": 0, "lead_flow_retry_at": False}
+            return {}
         # Only calls are attempts: an e-mail or a meeting note is no try to reach the customer.
-        if log.type_id.category != "call":
-            return
+        if log.type_category != "call":
+            return {}
         attempts = lead.lead_flow_attempt_count + 1
         vals = {"lead_flow_attempt_count": attempts, "lead_flow_retry_at": False}
-        if lead.lead_flow_state == "done":  # the note closed it: no call again
-            lead.write(vals)
-            return
+        if note_vals.get("lead_flow_state", lead.lead_flow_state) == "done":
+            return vals  # the note closed it: no call again
         rule = self.env["lead.flow.retry.rule"]._lead_flow_rule_for(
             lead, log.template_id, log.outcome
         )
         if rule and rule.max_attempts and attempts >= rule.max_attempts:
             vals.update(dict.fromkeys(RESERVATION_FIELDS, False), lead_flow_state="done")
-            lead.write(vals)
             lead._lead_flow_record_attempts_exhausted(attempts, rule)
-            return
+            return vals
         if rule and rule.retry_hours:
             # Next lead offers it again then: to its operator first when they hold it (their
             # reservation stays), else to anyone.
             vals["lead_flow_retry_at"] = log.date + timedelta(hours=rule.retry_hours)
-        lead.write(vals)
+        return vals
 
     def _lead_flow_record_attempts_exhausted(self, attempts, rule):
         """Say in the chatter and the history why the lead was completed."""

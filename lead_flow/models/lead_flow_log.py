@@ -24,7 +24,11 @@ class LeadFlowLog(models.Model):
     type_id = fields.Many2one(
         "lead.flow.log.type", string="Activity type", required=True, ondelete="restrict"
     )
-    type_category = fields.Selection(related="type_id.category", store=True, string="Kind")
+    # Precomputed: written by the INSERT of the entry, not by an UPDATE right after it
+    # (which would also rewrite the report's daily totals a second time).
+    type_category = fields.Selection(
+        related="type_id.category", store=True, precompute=True, string="Kind"
+    )
     body = fields.Text("Comment")
     origin = fields.Selection(
         [("manual", "Manual"), ("automatic", "Automatic")], required=True, default="manual"
