@@ -41,6 +41,7 @@
         "report/lead_flow_return_report_views.xml",
         "views/res_users_views.xml",
         "views/lead_flow_console_views.xml",
+        "data/res_users_console_data.xml",
         "views/lead_flow_menus.xml",
         "report/lead_flow_lead_sheet.xml",
         "wizard/lead_flow_appointment_wizard_views.xml",

@@ -39,3 +39,5 @@ from . import crm_lead_skip
 from . import res_config_settings_skip
 from . import crm_lead_console
 from . import lead_flow_dashboard_data
+from . import res_users_console
+from . import ir_http

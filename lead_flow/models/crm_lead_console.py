@@ -55,6 +55,8 @@ class CrmLead(models.Model):
                 if key != "unclassified"
             ],
             "can_skip": self.env.su or self._lead_flow_user_in_setting_groups(SKIP_GROUPS_KEY),
+            # Odoo's phone widget: a tel: link, and an SMS button when sms is installed.
+            "can_sms": "sms.composer" in self.env,
         }
 
     @api.model

@@ -103,6 +103,14 @@ class TestConsoleTour(HttpCase):
         self.assertEqual(self.cirrus.lead_flow_state, "done")
         self.assertFalse(self.cirrus.lead_flow_reserved_user_id)
 
+    def test_console_is_the_operators_home_and_opens_on_the_lead_in_hand(self):
+        console = self.env.ref("lead_flow.action_lead_flow_console")
+        self.assertEqual(self.operator.action_id.id, console.id, "operators start from the console")
+        claimed = self.env["crm.lead"].with_user(self.operator).lead_flow_claim_next()
+        self.assertEqual(claimed, self.aurora.id)
+        # /odoo: the home action; the console shows the lead claimed and not worked yet.
+        self.start_tour("/odoo", "lead_flow_console_home_tour", login="console_operator")
+
     def test_manager_dashboard_renders_its_graph(self):
         manager = new_test_user(
             self.env,

@@ -7,6 +7,7 @@ import { Component, onMounted, onPatched, onWillStart, useRef, useState } from "
 import { _t } from "@web/core/l10n/translation";
 import { serializeDateTime, formatDateTime, deserializeDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
@@ -51,10 +52,16 @@ export class LeadFlowConsole extends Component {
             callbackPersonal: true,
             queueId: false,
         });
+        this.prefetch = useService("lead_flow_console_prefetch");
         onWillStart(async () => {
             const context = this.props.action?.context || {};
             const leadId = context.active_model === "crm.lead" ? context.active_id : false;
-            this.load(await this.call("lead_flow_console_data", [], { lead_id: leadId || false }));
+            // Asked for while the web client started, when the console opened first.
+            const prefetched = await this.prefetch.take();
+            this.load(
+                (!leadId && prefetched) ||
+                    (await this.call("lead_flow_console_data", [], { lead_id: leadId || false }))
+            );
         });
         onMounted(() => this.focusNote());
         // A new lead renders a new note box: focus it once it is in the DOM.
@@ -134,6 +141,29 @@ export class LeadFlowConsole extends Component {
 
     formatDate(value) {
         return value ? formatDateTime(deserializeDateTime(value)) : "";
+    }
+
+    /** Odoo's phone widget link: the number without its spaces. */
+    telHref(number) {
+        return "tel:" + number.replace(/\s+/g, "");
+    }
+
+    /** Odoo's phone widget SMS button (sms installed): its composer, on this lead. */
+    sendSms(field) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            target: "new",
+            name: _t("Send SMS"),
+            res_model: "sms.composer",
+            views: [[false, "form"]],
+            context: {
+                ...user.context,
+                default_res_model: "crm.lead",
+                default_res_id: this.lead.id,
+                default_number_field_name: field,
+                default_composition_mode: "comment",
+            },
+        });
     }
 
     tagStyle(tag) {

@@ -14,7 +14,19 @@ tours.add("lead_flow_console_keyboard_tour", {
             trigger: ".o_lead_flow_console .o_lead_flow_console_bar",
             run() {
                 const ms = Math.round(performance.now());
-                console.info(`lead_flow console first paint: ${ms} ms after navigation`);
+                // Where the time went: the page and the web client, then the action's own
+                // requests (the action, the console's data), in ms after navigation.
+                const nav = performance.getEntriesByType("navigation")[0];
+                const requests = performance
+                    .getEntriesByType("resource")
+                    .map((r) => [r, r.name.split("/web/").pop()])
+                    .filter(([, name]) => name.startsWith("action/load") || name.includes("crm.lead/"))
+                    .map(([r, name]) => `${name} ${Math.round(r.startTime)}-${Math.round(r.responseEnd)}`);
+                console.info(
+                    `lead_flow console first paint: ${ms} ms after navigation` +
+                        ` (page loaded ${Math.round(nav?.loadEventEnd || 0)} ms;` +
+                        ` ${requests.join("; ") || "no request of its own"})`
+                );
             },
         },
         {
@@ -27,7 +39,11 @@ tours.add("lead_flow_console_keyboard_tour", {
             trigger: ".o_lead_flow_console_name:contains('Console lead Aurora')",
         },
         {
-            trigger: ".o_lead_flow_console_phone[href='tel:+1 555 0100']",
+            content: "As Odoo's phone widget: a tel: link without spaces, an SMS button (sms)",
+            trigger: ".o_lead_flow_console_phone[href='tel:+15550100']",
+        },
+        {
+            trigger: ".o_lead_flow_console_sms[data-field=phone]:contains('SMS')",
         },
         {
             trigger: ".o_lead_flow_console_reservation:contains('Reserved for you')",
@@ -108,6 +124,38 @@ tours.add("lead_flow_console_keyboard_tour", {
         },
         {
             trigger: ".o_lead_flow_calls_today:contains('3')",
+        },
+    ],
+});
+
+tours.add("lead_flow_console_home_tour", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "At login the console is the operator's home, on the lead in hand",
+            trigger: ".o_lead_flow_console .o_lead_flow_console_name:contains('Console lead Aurora')",
+            run() {
+                // First paint of the lead: after navigation, and after the web client asked
+                // for the action (the moment the console was opened).
+                const ms = performance.now();
+                const requests = performance
+                    .getEntriesByType("resource")
+                    .map((r) => [r, r.name.split("/web/").pop()])
+                    .filter(([, name]) => name.startsWith("action/load") || name.includes("crm.lead/"));
+                const opened = requests.find(([, name]) => name.startsWith("action/load"));
+                const since = opened ? Math.round(ms - opened[0].startTime) : "?";
+                const list = requests.map(
+                    ([r, name]) => `${name} ${Math.round(r.startTime)}-${Math.round(r.responseEnd)}`
+                );
+                console.info(
+                    `lead_flow console first lead: ${Math.round(ms)} ms after navigation,` +
+                        ` ${since} ms after the action was opened (${list.join("; ")})`
+                );
+            },
+        },
+        {
+            content: "The note box is ready for the call",
+            trigger: ".o_lead_flow_console_note:focus",
         },
     ],
 });
