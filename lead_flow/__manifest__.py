@@ -46,6 +46,7 @@
         "report/lead_flow_lead_sheet.xml",
         "wizard/lead_flow_appointment_wizard_views.xml",
         "views/crm_lead_sheet_views.xml",
+        "views/crm_lead_actions.xml",
         "security/lead_flow_retry_security.xml",
         "data/lead_flow_retry_data.xml",
         "views/lead_flow_retry_rule_views.xml",

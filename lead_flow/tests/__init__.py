@@ -43,3 +43,4 @@ from . import test_routing_calling_hours
 from . import test_routing_concurrency
 from . import test_console
 from . import test_console_tour
+from . import test_lead_form
