@@ -181,7 +181,11 @@ class CrmLead(models.Model):
 
     def _lead_flow_write_deliveries(self, assigned):
         """The leads, their delivery rows and the orders' counters in three statements, then
-        the buyers' e-mails and the orders filled."""
+        the buyers' e-mails and the orders filled.
+
+        ``l.id = ANY(...)`` looks the leads up by their primary key: joined to the unnest
+        alone, PostgreSQL merge-joins it with the whole crm_lead primary key index.
+        """
         cr = self.env.cr
         now = fields.Datetime.now()
         lead_ids = [lead_id for lead_id, _slot in assigned]
@@ -195,7 +199,7 @@ class CrmLead(models.Model):
                            SET lead_flow_buyer_id = v.buyer_id, lead_flow_buyer_user_id = NULL,
                                lead_flow_order_id = v.order_id, lead_flow_delivered_at = %(now)s,
                                write_uid = %(uid)s, write_date = %(now)s
-                          FROM v WHERE l.id = v.lead_id
+                          FROM v WHERE l.id = v.lead_id AND l.id = ANY(%(leads)s)
                         RETURNING l.id, v.order_id, v.buyer_id, l.company_id)
                INSERT INTO lead_flow_delivery
                       (lead_id, order_id, buyer_id, delivered_at, state, company_id,
@@ -223,8 +227,27 @@ class CrmLead(models.Model):
         by_order = {}
         for lead_id, slot in assigned:
             by_order.setdefault(slot.id, []).append(lead_id)
-        orders._lead_flow_notify_delivered(by_order)
+        self._lead_flow_orders_to_notify(orders)._lead_flow_notify_delivered(by_order)
         orders._lead_flow_fill_check()
+
+    def _lead_flow_orders_to_notify(self, orders):
+        """The orders whose buyer has a user with New lead notification, in one search: the
+        others send no e-mail (lead.flow.order._lead_flow_notify_delivered writes only to
+        such users), and looking up each one's users cost a search per order and batch."""
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", orders.buyer_id.ids),
+                    ("share", "=", True),
+                    ("lead_flow_new_lead_notify", "=", True),
+                ]
+            )
+        )
+        buyers = users.commercial_partner_id
+        return orders.filtered(lambda order: order.buyer_id in buyers)
 
     @api.model
     def _cron_lead_flow_distribute(self):
