@@ -13,8 +13,8 @@ class OrderSlot:
     """An open order's room and filters during one distribution."""
 
     __slots__ = (
-        "buyer_id", "capacity", "countries", "elapsed", "id", "net", "start", "states",
-        "tags", "target", "zips",
+        "buyer_id", "capacity", "computed_at", "countries", "elapsed", "id", "net", "start",
+        "states", "tags", "target", "zips",
     )  # fmt: skip
 
     def __init__(self, order_id, buyer_id, capacity, net, target, start, elapsed, **filters):
@@ -29,6 +29,7 @@ class OrderSlot:
         self.states = frozenset(filters.get("states") or ())
         self.zips = tuple(filters.get("zips") or ())
         self.tags = frozenset(filters.get("tags") or ())
+        self.computed_at = filters.get("computed_at")
 
     def behind(self):
         """How far the order is below its pace (higher: served first)."""

@@ -15,6 +15,8 @@ BATCH_SIZE = 5000
 # A batch that met a concurrent change (another distributor, an operator's note on one of
 # its leads) is rolled back whole and taken again from a fresh snapshot, this many times.
 BATCH_RETRIES = 5
+# How long the orders' room read for one batch serves the next ones of the same run.
+SLOTS_SECONDS = 60
 DELIVERED_TEMPLATE = "lead_flow_order.mail_template_lead_flow_order_delivered"
 
 
@@ -28,10 +30,12 @@ class CrmLead(models.Model):
 
         Each batch is one transaction's worth of statements: the orders it serves are
         locked (FOR UPDATE SKIP LOCKED: a second distributor serves the others), its leads
-        too, and the deliveries, the orders' counters, the buyers' e-mails and the closing
-        of filled orders are written together, so a crash leaves a lead delivered, counted
-        and notified, or untouched. With ``lead_flow_distribute_commit`` in the context (the
-        cron), each batch is committed, and retried from a fresh snapshot on a conflict.
+        too, and the deliveries, the orders' counters, the buyers' pending notices and the
+        closing of filled orders are written together, so a crash leaves a lead delivered,
+        counted and noticed, or untouched. The e-mails, one per order, are queued from the
+        pending notices at the end of the run. With ``lead_flow_distribute_commit`` in the
+        context (the cron), each batch is committed, and retried from a fresh snapshot on
+        a conflict.
         """
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             raise AccessError(self.env._("Only a Lead Flow manager can distribute leads."))
@@ -39,11 +43,12 @@ class CrmLead(models.Model):
         commit = bool(self.env.context.get("lead_flow_distribute_commit"))
         this = self.sudo()
         self.env.flush_all()  # the statements below read the tables, not the cache
-        total, after, slots, retries = 0, None, None, 0
+        total, after, slots, basis, retries = 0, None, None, None, 0
         while True:
             try:
-                if slots is None or commit:
-                    slots = this._lead_flow_open_slots()
+                locked = this._lead_flow_lock_open_orders()
+                if set(locked) != basis or not this._lead_flow_slots_current(slots, locked):
+                    slots, basis = this._lead_flow_open_slots(locked), set(locked)
                 if not any(slot.capacity > 0 for slot in slots):
                     break
                 count, after_batch = this._lead_flow_distribute_batch(slots, lead_ids, after)
@@ -62,21 +67,37 @@ class CrmLead(models.Model):
             if after_batch is None:
                 break
             after = after_batch
+        this._lead_flow_send_notices(commit)
         return total
 
-    def _lead_flow_open_slots(self):
-        """The open orders running now that this distributor could lock, with their room
-        left under their quantity and every cap (counted in the buyer's time zone)."""
+    def _lead_flow_lock_open_orders(self):
+        """Lock the open orders no other distributor holds: {id: leads delivered net}."""
+        self.env.cr.execute(
+            """SELECT id, COALESCE(delivered_count, 0) - COALESCE(returned_count, 0)
+                 FROM lead_flow_order WHERE state = 'open' ORDER BY id FOR UPDATE SKIP LOCKED"""
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _lead_flow_slots_current(self, slots, locked):
+        """Whether the slots of the previous batch, read from the same locked orders, still
+        hold: nobody else delivered to or took back from them, and they were computed within
+        SLOTS_SECONDS (the caps' day may have turned). Spares reading the orders and their
+        period counts again for each batch."""
+        if not slots:
+            return False
+        age = fields.Datetime.now() - slots[0].computed_at
+        if age.total_seconds() > SLOTS_SECONDS:
+            return False
+        return all(locked.get(slot.id) == slot.net for slot in slots)
+
+    def _lead_flow_open_slots(self, order_ids):
+        """The open orders ``order_ids`` (locked) running now, with their room left under
+        their quantity and every cap (counted in the buyer's time zone)."""
         now = fields.Datetime.now()
         cr = self.env.cr
-        cr.execute(
-            """SELECT id FROM lead_flow_order
-                WHERE state = 'open' ORDER BY id FOR UPDATE SKIP LOCKED"""
-        )
-        order_ids = [row[0] for row in cr.fetchall()]
         Order = self.env["lead.flow.order"].sudo()
         Order.invalidate_model()
-        orders = Order.browse(order_ids)
+        orders = Order.browse(sorted(order_ids))
         running, bounds = Order, {}
         for order in orders:
             start, end = order._lead_flow_bounds_utc()
@@ -126,6 +147,7 @@ class CrmLead(models.Model):
                     states=order.state_ids.ids,
                     zips=parse_zip_prefixes(order.zip_prefixes),
                     tags=order.tag_ids.ids,
+                    computed_at=now,
                 )
             )
         return slots
@@ -190,6 +212,9 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         lead_ids = [lead_id for lead_id, _slot in assigned]
         order_ids = [slot.id for _lead, slot in assigned]
+        per_order = Counter(order_ids)
+        orders = self.env["lead.flow.order"].sudo().browse(list(per_order))
+        notify = self._lead_flow_orders_to_notify(orders)
         buyer_ids = [slot.buyer_id for _lead, slot in assigned]
         cr.execute(
             """WITH v AS (SELECT * FROM unnest(%(leads)s::int[], %(orders)s::int[],
@@ -203,14 +228,13 @@ class CrmLead(models.Model):
                         RETURNING l.id, v.order_id, v.buyer_id, l.company_id)
                INSERT INTO lead_flow_delivery
                       (lead_id, order_id, buyer_id, delivered_at, state, company_id,
-                       create_uid, create_date, write_uid, write_date)
+                       notify_pending, create_uid, create_date, write_uid, write_date)
                SELECT id, order_id, buyer_id, %(now)s, 'delivered', company_id,
-                      %(uid)s, %(now)s, %(uid)s, %(now)s
+                      order_id = ANY(%(notify)s), %(uid)s, %(now)s, %(uid)s, %(now)s
                  FROM delivered""",
             {"leads": lead_ids, "orders": order_ids, "buyers": buyer_ids, "now": now,
-             "uid": self.env.uid},
+             "uid": self.env.uid, "notify": notify.ids},
         )  # fmt: skip
-        per_order = Counter(order_ids)
         cr.execute(
             """UPDATE lead_flow_order o SET delivered_count = COALESCE(o.delivered_count, 0) + c.n,
                       write_date = %s
@@ -222,13 +246,35 @@ class CrmLead(models.Model):
              "lead_flow_delivered_at", "write_uid", "write_date"]
         )  # fmt: skip
         self.env["lead.flow.delivery"].invalidate_model()
-        orders = self.env["lead.flow.order"].sudo().browse(list(per_order))
         orders.invalidate_recordset()  # the counters and the figures computed from them
-        by_order = {}
-        for lead_id, slot in assigned:
-            by_order.setdefault(slot.id, []).append(lead_id)
-        self._lead_flow_orders_to_notify(orders)._lead_flow_notify_delivered(by_order)
         orders._lead_flow_fill_check()
+
+    def _lead_flow_send_notices(self, commit):
+        """One e-mail per order for the deliveries whose notice is pending: those of this
+        run, and any left by a run that stopped between its last batch and here. Each
+        batch wrote its notices with its deliveries; the e-mails are queued (mail.mail)
+        in the same transaction that clears the notices."""
+        cr = self.env.cr
+        try:
+            cr.execute(
+                """UPDATE lead_flow_delivery SET notify_pending = FALSE
+                    WHERE id IN (SELECT id FROM lead_flow_delivery WHERE notify_pending
+                                  ORDER BY id FOR UPDATE SKIP LOCKED)
+                RETURNING order_id, lead_id"""
+            )
+            by_order = {}
+            for order_id, lead_id in sorted(cr.fetchall()):
+                by_order.setdefault(order_id, []).append(lead_id)
+            self.env["lead.flow.delivery"].invalidate_model(["notify_pending"])
+            orders = self.env["lead.flow.order"].sudo().browse(list(by_order))
+            orders._lead_flow_notify_delivered(by_order)
+        except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+            if not commit:
+                raise
+            cr.rollback()  # another distributor sends them, or the next run does
+            return
+        if commit:
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _lead_flow_orders_to_notify(self, orders):
         """The orders whose buyer has a user with New lead notification, in one search: the

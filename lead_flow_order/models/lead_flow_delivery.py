@@ -22,6 +22,9 @@ class LeadFlowDelivery(models.Model):
     invoice_line_id = fields.Many2one("account.move.line", "Invoice line", index="btree_not_null")
     refund_line_id = fields.Many2one("account.move.line", "Credit note line")
     company_id = fields.Many2one("res.company", index=True)
+    # Set by the distributor with the delivery; cleared when the buyer's e-mail for it is
+    # queued at the end of the run (crm_lead_distribute.py).
+    notify_pending = fields.Boolean(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -36,4 +39,8 @@ class LeadFlowDelivery(models.Model):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS lead_flow_delivery_order_date_idx"
             " ON lead_flow_delivery (order_id, delivered_at) WHERE order_id IS NOT NULL"
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS lead_flow_delivery_notify_pending_idx"
+            " ON lead_flow_delivery (id) WHERE notify_pending"
         )

@@ -212,3 +212,21 @@ class TestDistribute(LeadOrderCase):
             lead.lead_flow_deliver(self.buyer_b.id)
         self.assertEqual(lead.lead_flow_buyer_id, self.buyer_a)
         self.assertEqual(lead.lead_flow_delivery_ids.buyer_id, self.buyer_a)
+
+    def test_notices_left_by_a_stopped_run_are_sent_by_the_next(self):
+        self.a_admin.lead_flow_new_lead_notify = True
+        order = self.make_order(quantity=5)
+        leads = self.make_leads(2)
+        self.distribute(leads)
+        # As if the run had stopped after its batches, before its e-mails.
+        self.env.cr.execute(
+            "UPDATE lead_flow_delivery SET notify_pending = TRUE WHERE order_id = %s",
+            (order.id,),
+        )
+        Mail = self.env["mail.mail"]
+        before = Mail.search([])
+        self.assertEqual(self.distribute(), 0)
+        mails = Mail.search([]) - before
+        self.assertEqual(len(mails), 1)
+        self.assertIn("2 new leads", mails.subject)
+        self.assertFalse(self.deliveries(order).filtered("notify_pending"))
