@@ -47,7 +47,10 @@ class CrmLead(models.Model):
         while True:
             try:
                 locked = this._lead_flow_lock_open_orders()
-                if set(locked) != basis or not this._lead_flow_slots_current(slots, locked):
+                if basis is None or not basis.issuperset(locked):  # new orders to read
+                    slots = None
+                slots = [slot for slot in slots or () if slot.id in locked]  # closed ones out
+                if not this._lead_flow_slots_current(slots, locked):
                     slots, basis = this._lead_flow_open_slots(locked), set(locked)
                 if not any(slot.capacity > 0 for slot in slots):
                     break
