@@ -449,10 +449,11 @@ def reset(cr, cutoff):
 class Timers:
     """Wrappers around the distributor's steps: batch times, where they go, conflicts.
 
-    A batch runs from locking the orders (``_lead_flow_open_slots``) to the end of
+    A batch runs from locking the orders (``_lead_flow_lock_open_orders``) to the end of
     ``_lead_flow_distribute_batch`` (its commit excluded); its phases: the open orders and
-    their room, the candidates (SELECT of the leads, their tags, their past buyers), the
-    allocation in Python, the three writing statements, the e-mails, closing filled orders.
+    their room (read again only when they changed), the candidates (SELECT of the leads,
+    their tags, their past buyers), the allocation in Python, the writing statements,
+    closing filled orders. The e-mails are queued once at the end of each run.
     """
 
     PHASES = (
@@ -460,7 +461,7 @@ class Timers:
         ("candidates", "candidate leads, tags, past buyers (3 SELECT)"),
         ("allocate", "allocation (lib/allocation.py, Python)"),
         ("sql_write", "leads + deliveries, counters (2 statements)"),
-        ("notify", "e-mails (_lead_flow_notify_delivered)"),
+        ("notify", "e-mails at the end of the run (_lead_flow_notify_delivered)"),
         ("fill", "closing filled orders (_lead_flow_fill_check)"),
     )
 
@@ -473,8 +474,11 @@ class Timers:
         self.conflicts = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
         self.lock = threading.Lock()
         self.batches, self.retries, self.local = [], [], threading.local()
-        self.totals = dict.fromkeys(("slots", "batch", "allocate", "write", "notify", "fill"), 0.0)
+        self.totals = dict.fromkeys(
+            ("lock", "slots", "batch", "allocate", "write", "notify", "fill"), 0.0
+        )
         self.targets = {  # (owner, attribute): phase
+            (module.CrmLead, "_lead_flow_lock_open_orders"): "lock",
             (module.CrmLead, "_lead_flow_open_slots"): "slots",
             (module.CrmLead, "_lead_flow_distribute_batch"): "batch",
             (module, "allocate"): "allocate",
@@ -493,12 +497,12 @@ class Timers:
 
         def wrapper(*args, **kwargs):
             start = time.perf_counter()
-            if phase == "slots":
+            if phase == "lock":
                 timers.local.start = start
             try:
                 result = func(*args, **kwargs)
             except timers.conflicts as exc:
-                if phase in ("slots", "batch"):
+                if phase in ("lock", "slots", "batch"):
                     timers.record_retry(phase, exc)
                 raise
             end = time.perf_counter()
@@ -514,10 +518,10 @@ class Timers:
         """[(label, seconds)] over all batches, summed over the distributors."""
         t = self.totals
         seconds = {
-            "slots": t["slots"],
+            "slots": t["lock"] + t["slots"],
             "candidates": t["batch"] - t["allocate"] - t["write"],
             "allocate": t["allocate"],
-            "sql_write": t["write"] - t["notify"] - t["fill"],
+            "sql_write": t["write"] - t["fill"],
             "notify": t["notify"],
             "fill": t["fill"],
         }
@@ -855,7 +859,7 @@ def profile_batch(odoo, registry):
         profiler = cProfile.Profile()
         start = time.perf_counter()
         profiler.enable()
-        slots = lead._lead_flow_open_slots()
+        slots = lead._lead_flow_open_slots(lead._lead_flow_lock_open_orders())
         count, _after = lead._lead_flow_distribute_batch(slots, None, None)
         profiler.disable()
         elapsed = time.perf_counter() - start
