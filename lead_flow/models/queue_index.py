@@ -189,9 +189,28 @@ INSERT INTO {TABLE} ({COLUMNS})
      SELECT {lead_values("l")} FROM crm_lead l WHERE {QUEUED_LEAD.format(t="l.")};
 """
 
+# The columns a claim or a release changes. When nothing else changed, the lead's place in
+# the table (open, blacklist, time zone, queue keys) is what it was: its row, if it has one,
+# only takes them, without the blacklist look-up, the time zone and the upsert.
+RESERVATION = (
+    ("reserved_user_id", "lead_flow_reserved_user_id"),
+    ("reserved_at", "lead_flow_reserved_at"),
+    ("retry_at", "lead_flow_retry_at"),
+)
+_KEPT = [name for name in WATCHED_FIELDS if name not in {field for _c, field in RESERVATION}]
 SYNC = f"""
 CREATE OR REPLACE FUNCTION {SYNC_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE'
+       AND ({", ".join(f"OLD.{name}" for name in _KEPT)})
+           IS NOT DISTINCT FROM ({", ".join(f"NEW.{name}" for name in _KEPT)}) THEN
+        UPDATE {TABLE}
+           SET {", ".join(f"{column} = NEW.{field}" for column, field in RESERVATION)}
+         WHERE lead_id = NEW.id;
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF {QUEUED_LEAD.format(t="NEW.")} THEN
         INSERT INTO {TABLE} ({COLUMNS}) VALUES ({lead_values("NEW")})
         ON CONFLICT (lead_id) DO UPDATE
@@ -431,6 +450,11 @@ def pick_sql(query, args, order="standard", timezones=None, callbacks=False, ret
             for n, (_column, direction) in enumerate(order_by)
         ),
     )
+
+
+# Mark the table's dead row versions (the rows claims and releases left) dead for every
+# scan, without the index pass (autovacuum does it): see claim_connection.claimed.
+CLEANUP = f"VACUUM (INDEX_CLEANUP OFF, TRUNCATE OFF, SKIP_LOCKED) {TABLE}"
 
 
 # Free the reservations taken before $1, found through this table's index (skipping rows
