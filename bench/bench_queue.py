@@ -209,16 +209,25 @@ class Bench:
         connection.close()
 
     def time_claim_statements(self):
-        """Record the round trip of the claim statements themselves (database time)."""
+        """Record the round trip of the claim statements themselves (database time) and,
+        where Linux tells it (/proc/PID/schedstat), how long the server process serving
+        them ran on a CPU and how long it waited for one: the first does not depend on
+        what else the machine runs, the second is that contention."""
         from odoo.addons.lead_flow.models.crm_lead_queue import CrmLead
 
         for name in ("_lead_flow_execute_claim", "_lead_flow_execute_prepared_claim"):
             original = getattr(CrmLead, name)
 
-            def timed(model, *args, _original=original):
+            def timed(model, cr, *args, _original=original):
+                before = backend_schedstat(cr)
                 start = time.perf_counter()
-                result = _original(model, *args)
+                result = _original(model, cr, *args)
                 self.statement_times.seconds.append(time.perf_counter() - start)
+                after = backend_schedstat(cr)
+                if before and after:
+                    self.statement_times.backend.append(
+                        ((after[0] - before[0]) / 1e9, (after[1] - before[1]) / 1e9)
+                    )
                 return result
 
             setattr(CrmLead, name, timed)
@@ -378,8 +387,9 @@ class Bench:
     def serve(self, name, *args):
         """Run one request; return (result, method seconds, SQL statement seconds)."""
         self.statement_times.seconds = []
+        self.statement_times.backend = []
         result, seconds = getattr(self, name)(*args)
-        return result, seconds, self.statement_times.seconds
+        return result, seconds, self.statement_times.seconds, self.statement_times.backend
 
     # -- checks and plans ------------------------------------------------------------
     def explain(self, page=True):
@@ -433,6 +443,24 @@ class Bench:
         finally:
             connection.close()
         return lines
+
+    def machine_state(self, when):
+        """The load average and the oldest open transaction of the whole cluster (any
+        database): while one is open, PostgreSQL 15 does not clean up on access the row
+        versions and index entries that the claims leave behind (a per-backend horizon
+        that only VACUUM recomputes), so each claim walks over those of the claims before
+        it."""
+        with open("/proc/loadavg") as loadavg:
+            load = " ".join(loadavg.read().split()[:3])
+        with self.request() as env:
+            env.cr.execute(
+                "SELECT datname, now() - xact_start FROM pg_stat_activity"
+                " WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()"
+                " ORDER BY xact_start LIMIT 1"
+            )
+            oldest = env.cr.fetchone()
+        held = f"{oldest[1].total_seconds():.0f} s in {oldest[0]}" if oldest else "none"
+        return f"{when}: load average {load}; oldest open transaction: {held}"
 
     def reserved_by(self, uid, limit):
         with self.request() as env:
@@ -517,6 +545,18 @@ class Bench:
         return len(ids) - len(set(ids)), mismatched, len(ids)
 
 
+def backend_schedstat(cr):
+    """(ns on a CPU, ns waiting for one) of the PostgreSQL process behind cursor ``cr``
+    (a psycopg2 cursor or Odoo's), or None where /proc/PID/schedstat is not available."""
+    connection = getattr(cr, "_cnx", None) or cr.connection
+    try:
+        with open(f"/proc/{connection.get_backend_pid()}/schedstat") as stat:
+            on_cpu, waiting, _slices = stat.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(on_cpu), int(waiting)
+
+
 def worker_main(args, inbox, outboxes, ready):
     """A server process: serve (operator index, request name, args) until None."""
     bench = Bench(args, setup=False)
@@ -549,15 +589,16 @@ class Server:
             ready.get()
 
     def call(self, index, name, *args):
-        """(result, method seconds, statement seconds, client-side seconds, end time)."""
+        """(result, method seconds, statement seconds, client-side seconds, end time,
+        statement (server CPU, CPU wait) seconds)."""
         start = time.perf_counter()
         if self.workers:
             self.inbox.put((index, name, args))
-            result, seconds, statements = self.outboxes[index].get()
+            result, seconds, statements, backend = self.outboxes[index].get()
         else:
-            result, seconds, statements = self.bench.serve(name, *args)
+            result, seconds, statements, backend = self.bench.serve(name, *args)
         end = time.perf_counter()
-        return result, seconds, statements, end - start, end
+        return result, seconds, statements, end - start, end, backend
 
     def stop(self):
         if self.workers:
@@ -587,6 +628,23 @@ def report(title, elapsed, results):
     statements = [s for c in calls for s in c[2]]
     if statements:
         print("  " + latency.summary("  of which SQL statement", ms(statements)))
+    if statements:
+        # In order of completion: a statement that slows down as the run goes on shows here.
+        ordered = sorted((c for c in calls if c[2]), key=lambda c: c[4])
+        thirds = [ordered[i * len(ordered) // 3 : (i + 1) * len(ordered) // 3] for i in range(3)]
+        print(
+            "    SQL p50/p95 by third of the run: "
+            + ", ".join(
+                f"{latency.pct(ms(s for c in third for s in c[2]), 50):.2f}"
+                f"/{latency.pct(ms(s for c in third for s in c[2]), 95):.2f}"
+                for third in thirds
+            )
+            + " ms"
+        )
+    backend = [b for c in calls for b in c[5]]
+    if backend:
+        print("  " + latency.summary("    server process on CPU", ms(b[0] for b in backend)))
+        print("  " + latency.summary("    server waiting for CPU", ms(b[1] for b in backend)))
     print("  " + latency.summary("client side (queue incl.)", ms(c[3] for c in calls)))
     return calls
 
@@ -603,10 +661,12 @@ def main():
             print("   ", line)
     server = Server(bench, args)
     try:
+        print("\n" + bench.machine_state("before the claims"))
         elapsed, results = run_operators(
             bench, server, lambda uid: [("claim_atomic", (uid,))] * args.claims
         )
         calls = report("ATOMIC lead_flow_claim_next", elapsed, results)
+        print("  " + bench.machine_state("after the claims"))
         atomic_rate = len(calls) / elapsed
         claims = {uid: [c[0] for c in out] for uid, out in results.items()}
         dup, mismatch, _n = bench.double_claims(claims)
