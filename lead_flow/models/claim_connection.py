@@ -140,9 +140,16 @@ def claimed(dbname, cleanup):
             return
         _claims[key] = 0
         _cleaning.add(key)
-    threading.Thread(
-        target=_cleanup, args=(key, dbname, cleanup), name="lead_flow_claim_cleanup", daemon=True
-    ).start()
+    try:
+        threading.Thread(
+            target=_cleanup,
+            args=(key, dbname, cleanup),
+            name="lead_flow_claim_cleanup",
+            daemon=True,
+        ).start()
+    except RuntimeError:  # no thread to be had: the claim it follows has succeeded anyway
+        with _lock:
+            _cleaning.discard(key)
 
 
 def _cleanup(key, dbname, cleanup):
