@@ -2,7 +2,7 @@
     "name": "Lead Flow",
     "summary": "Call-centre work queue on CRM leads: predefined notes, outcomes, "
     "reservations and a filterable history",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Lead Flow Contributors",
