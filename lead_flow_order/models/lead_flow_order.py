@@ -15,6 +15,12 @@ CAPS = (("cap_day", "daily"), ("cap_week", "weekly"), ("cap_month", "monthly"))
 PORTAL_REQUEST_FIELDS = ("quantity", "date_start", "date_end", "cap_day", "cap_week", "cap_month")
 
 
+def _midnight_utc(tz, day):
+    """The start of ``day`` in the time zone ``tz``, as a naive UTC datetime."""
+    aware = tz.localize(datetime.combine(day, time.min))
+    return aware.astimezone(pytz.utc).replace(tzinfo=None)
+
+
 class LeadFlowOrder(models.Model):
     """Leads ordered by a lead buyer: how many (or up to which amount), at which price,
     where and of which types, at which pace. Open orders receive new leads
@@ -141,23 +147,13 @@ class LeadFlowOrder(models.Model):
         tz = self._lead_flow_tz()
         local = pytz.utc.localize(now).astimezone(tz).date()
         starts = (local, local - timedelta(days=local.weekday()), local.replace(day=1))
-
-        def utc(day):
-            aware = tz.localize(datetime.combine(day, time.min))
-            return aware.astimezone(pytz.utc).replace(tzinfo=None)
-
-        return tuple(utc(day) for day in starts)
+        return tuple(_midnight_utc(tz, day) for day in starts)
 
     def _lead_flow_bounds_utc(self):
         """The order's start and end (exclusive) as naive UTC datetimes, buyer's time."""
         tz = self._lead_flow_tz()
-
-        def utc(day):
-            aware = tz.localize(datetime.combine(day, time.min))
-            return aware.astimezone(pytz.utc).replace(tzinfo=None)
-
-        end = utc(self.date_end + timedelta(days=1)) if self.date_end else None
-        return utc(self.date_start), end
+        end = _midnight_utc(tz, self.date_end + timedelta(days=1)) if self.date_end else None
+        return _midnight_utc(tz, self.date_start), end
 
     # ------------------------------------------------------------------
     # Bad input
