@@ -217,7 +217,7 @@ class CrmLead(models.Model):
         order_ids = [slot.id for _lead, slot in assigned]
         per_order = Counter(order_ids)
         orders = self.env["lead.flow.order"].sudo().browse(list(per_order))
-        notify = self._lead_flow_orders_to_notify(orders)
+        notify = orders.browse(list(orders._lead_flow_notify_recipients()))
         buyer_ids = [slot.buyer_id for _lead, slot in assigned]
         cr.execute(
             """WITH v AS (SELECT * FROM unnest(%(leads)s::int[], %(orders)s::int[],
@@ -278,25 +278,6 @@ class CrmLead(models.Model):
             return
         if commit:
             cr.commit()  # pylint: disable=invalid-commit
-
-    def _lead_flow_orders_to_notify(self, orders):
-        """The orders whose buyer has a user with New lead notification, in one search: the
-        others send no e-mail (lead.flow.order._lead_flow_notify_delivered writes only to
-        such users), and looking up each one's users cost a search per order and batch."""
-        users = (
-            self.env["res.users"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("commercial_partner_id", "in", orders.buyer_id.ids),
-                    ("share", "=", True),
-                    ("lead_flow_new_lead_notify", "=", True),
-                ]
-            )
-        )
-        buyers = users.commercial_partner_id
-        return orders.filtered(lambda order: order.buyer_id in buyers)
 
     @api.model
     def _cron_lead_flow_distribute(self):

@@ -346,6 +346,28 @@ class LeadFlowOrder(models.Model):
         filled = self.filtered(lambda o: o.state == "open" and not o.remaining_count)
         filled._lead_flow_close()
         return filled
+    def _lead_flow_notify_recipients(self):
+        """{order id: users} of the buyers' enabled admins who asked for new lead
+        notifications, in one search for all these orders."""
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", self.sudo().buyer_id.ids),
+                    ("share", "=", True),
+                    ("lead_flow_buyer_admin", "=", True),
+                    ("lead_flow_new_lead_notify", "=", True),
+                ]
+            )
+        )
+        by_buyer = users.grouped("commercial_partner_id")
+        return {
+            order.id: by_buyer[order.buyer_id]
+            for order in self.sudo()
+            if order.buyer_id in by_buyer
+        }
+
 
     def _lead_flow_notify_delivered(self, lead_ids_by_order):
         """One e-mail per order and language to its buyer's admins who asked for new lead
@@ -355,18 +377,12 @@ class LeadFlowOrder(models.Model):
         )
         if not template:
             return
-        Users = self.env["res.users"].sudo()
         Lead = self.env["crm.lead"].sudo()
-        for order in self.sudo():
-            readers = Users._lead_flow_buyer_users(order.buyer_id).filtered(
-                lambda u: u.active and u.lead_flow_buyer_admin and u.lead_flow_new_lead_notify
-            )
-            if not readers:
-                continue
-            names = Lead.browse(lead_ids_by_order.get(order.id, [])).mapped("name")
+        for order_id, readers in self._lead_flow_notify_recipients().items():
+            names = Lead.browse(lead_ids_by_order.get(order_id, [])).mapped("name")
             for lang, users in readers.grouped("lang").items():
                 template.with_context(lang=lang, lead_flow_delivered_names=names).send_mail(
-                    order.id,
+                    order_id,
                     email_values={"recipient_ids": [(6, 0, users.partner_id.ids)]},
                     email_layout_xmlid="mail.mail_notification_light",
                 )
