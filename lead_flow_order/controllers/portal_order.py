@@ -213,14 +213,6 @@ class LeadFlowPortalOrder(LeadFlowPortal):
         end = parse_date(form.get("date_end"))
         if form.get("date_end") and not end:
             raise UserError(env._("The end date is not a date."))
-        if end and end < start:
-            raise UserError(
-                env._(
-                    "The order cannot end (%(end)s) before it starts (%(start)s).",
-                    end=end,
-                    start=start,
-                )
-            )
         latest = (
             request.env["lead.flow.order"]
             .sudo()

@@ -164,8 +164,7 @@ class LeadFlowOrder(models.Model):
             if order.date_end and order.date_end < order.date_start:
                 raise ValidationError(
                     self.env._(
-                        "%(order)s ends on %(end)s, before it starts on %(start)s.",
-                        order=order.name,
+                        "The order cannot end (%(end)s) before it starts (%(start)s).",
                         end=order.date_end,
                         start=order.date_start,
                     )
@@ -346,6 +345,7 @@ class LeadFlowOrder(models.Model):
         filled = self.filtered(lambda o: o.state == "open" and not o.remaining_count)
         filled._lead_flow_close()
         return filled
+
     def _lead_flow_notify_recipients(self):
         """{order id: users} of the buyers' enabled admins who asked for new lead
         notifications, in one search for all these orders."""
@@ -367,7 +367,6 @@ class LeadFlowOrder(models.Model):
             for order in self.sudo()
             if order.buyer_id in by_buyer
         }
-
 
     def _lead_flow_notify_delivered(self, lead_ids_by_order):
         """One e-mail per order and language to its buyer's admins who asked for new lead
