@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -57,10 +60,6 @@ class TestBilling(LeadOrderCase):
         self.assertEqual(order.invoice_ids.invoice_line_ids.quantity, 2)
 
     def test_auto_charge_at_the_end_date_and_renewal(self):
-        from datetime import timedelta
-
-        from odoo import fields
-
         today = fields.Date.today()
         order = self.make_order(
             quantity=10,
