@@ -220,14 +220,14 @@ def atomic_work(notes_every):
 
 def console_work(op, deadline, out):
     """As the console does: Next lead once, then one RPC per lead, Log & next
-    (``lead_flow_log_and_next``: logs the note and returns the next lead's console data)."""
+    (``lead_flow_log_and_next``: logs the note and returns the next lead's console data,
+    without the setup the console already holds, as console.js asks)."""
     data = op.call("crm.lead", "lead_flow_console_next", [])
     lead = data and data["lead"]
     while lead and time.perf_counter() < deadline:
         body = f"Load test call {uuid.uuid4().hex}"
-        data = op.call(
-            "crm.lead", "lead_flow_log_and_next", [lead["id"], body], {"outcome": "partial"}
-        )
+        kwargs = {"outcome": "partial", "setup_company_id": data["setup_company_id"]}
+        data = op.call("crm.lead", "lead_flow_log_and_next", [lead["id"], body], kwargs)
         if data is None:
             return
         out.append((lead["id"], (None, body)))  # acknowledged: data for the next lead came

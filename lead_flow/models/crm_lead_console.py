@@ -7,7 +7,7 @@ it, in the caller's transaction.
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from .crm_lead_callback import CALLBACK_HORIZON
 from .crm_lead_skip import SKIP_GROUPS_KEY
@@ -24,9 +24,14 @@ class CrmLead(models.Model):
     # What the console shows
     # ------------------------------------------------------------------
     @api.model
-    def lead_flow_console_data(self, lead_id=False, queue_id=False):
+    def lead_flow_console_data(self, lead_id=False, queue_id=False, setup_company_id=False):
         """Everything the console shows: the lead ``lead_id`` (else the lead I claimed last
-        and have not worked yet, else none), my counters, predefined notes and queues.
+        and have not worked yet, else none), my counters, and the console's setup (the
+        predefined notes of the lead's company, my queues, the outcomes, what I may do).
+
+        ``setup_company_id``: the company whose setup the console already holds; the
+        setup is then left out of the answer unless the lead is of another company (the
+        console asks for it on opening, then only when the company changes).
 
         The lead is read with the caller's rights: a lead they may not read raises
         AccessError, so an "own documents" operator gets nothing of a colleague's lead.
@@ -39,14 +44,34 @@ class CrmLead(models.Model):
             lead.check_access("read")
         else:
             lead = self._lead_flow_console_pending_lead()
+        return self._lead_flow_console_answer(lead, queue_id, setup_company_id)
+
+    @api.model
+    def _lead_flow_console_answer(self, lead, queue_id, setup_company_id):
+        """The console's data for ``lead`` (none: an empty recordset), read by its caller
+        (see lead_flow_console_data)."""
+        company = (lead and lead.company_id) or self.env.company
+        data = {
+            "lead": lead._lead_flow_console_lead() if lead else False,
+            "counters": self._lead_flow_console_counters(),
+            "queue_id": int(queue_id) if queue_id else False,
+            "setup_company_id": company.id,
+        }
+        if int(setup_company_id or 0) != company.id:
+            data.update(self._lead_flow_console_setup(company, queue_id))
+        return data
+
+    @api.model
+    def _lead_flow_console_setup(self, company, queue_id):
+        """What the console needs beyond the lead, which changes with the company only:
+        ``company``'s predefined notes, my queues (and the one I chose, without
+        ``queue_id``), the outcomes, and whether I may skip and send SMS."""
         chosen, mine = self.env["lead.flow.queue"]._lead_flow_user_queue_ids(self.env.uid)
         queues = self.env["lead.flow.queue"].sudo().browse(mine)
         return {
-            "lead": lead._lead_flow_console_lead() if lead else False,
-            "templates": self._lead_flow_console_templates(lead),
+            "templates": self._lead_flow_console_templates(company),
             "queues": [{"id": queue.id, "name": queue.name} for queue in queues],
             "queue_id": int(queue_id) if queue_id else (chosen if chosen in mine else False),
-            "counters": self._lead_flow_console_counters(),
             "outcomes": [
                 [key, label]
                 for key, label in self.env["lead.flow.log"]
@@ -144,10 +169,9 @@ class CrmLead(models.Model):
         }
 
     @api.model
-    def _lead_flow_console_templates(self, lead):
-        """The predefined notes usable on ``lead`` (its company's and shared ones), with
-        their tags and outcome: the console numbers them 1-9 in this order."""
-        company = (lead and lead.company_id) or self.env.company
+    def _lead_flow_console_templates(self, company):
+        """The predefined notes usable on the leads of ``company`` (its own and shared
+        ones), with their tags and outcome: the console numbers them 1-9 in this order."""
         templates = self.env["lead.flow.note.template"].search(
             [("company_id", "in", [False, company.id])]
         )
@@ -171,22 +195,30 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_console_counters(self):
+        """The dashboard's counters (same rules) in one query."""
         Board = self.env["lead.flow.dashboard"]
-        return {
-            "calls_today": self.env["lead.flow.log"].search_count(Board._domain_calls_today()),
-            "callbacks_due": self.search_count(Board._domain_callbacks_due()),
-            "reserved": self.search_count(Board._domain_reserved_open()),
-        }
+        self.env["lead.flow.log"].flush_model(["user_id", "origin", "undone", "date", "company_id"])
+        leads = [
+            self._search(domain).select(SQL("COUNT(*)"))
+            for domain in (Board._domain_callbacks_due(), Board._domain_reserved_open())
+        ]
+        [row] = self.env.execute_query(
+            SQL("SELECT (%s), (%s), (%s)", Board._calls_today_sql(), *leads)
+        )
+        return dict(zip(("calls_today", "callbacks_due", "reserved"), row))
 
     # ------------------------------------------------------------------
     # One round trip per lead
     # ------------------------------------------------------------------
     @api.model
-    def lead_flow_console_next(self, queue_id=False):
+    def lead_flow_console_next(self, queue_id=False, setup_company_id=False):
         """Claim the next lead of my queue (``queue_id``: that one) and return the
-        console's data for it (its ``lead`` is False when the queue is empty)."""
-        lead_id = self.lead_flow_claim_next(queue_id=queue_id)
-        data = self.lead_flow_console_data(lead_id=lead_id, queue_id=queue_id)
+        console's data for it (its ``lead`` is False when the queue is empty; the setup
+        as in lead_flow_console_data)."""
+        self._lead_flow_check_operator(claiming=True)
+        # The claim picked the lead under the caller's record rules: readable, existing.
+        lead = self.browse(self.lead_flow_claim_next(queue_id=queue_id))
+        data = self._lead_flow_console_answer(lead, queue_id, setup_company_id)
         lead = data["lead"]
         if lead and not lead["reserved_by_me"]:
             # The claim committed on its own connection, after this request's snapshot
@@ -210,10 +242,12 @@ class CrmLead(models.Model):
         callback_at=False,
         callback_personal=True,
         queue_id=False,
+        setup_company_id=False,
     ):
         """Log a note on ``lead_id`` (lead_flow_log_note), schedule its callback at
         ``callback_at`` if given, claim the next lead (``queue_id``: of that queue) and
-        return the console's data for it, all in the caller's transaction.
+        return the console's data for it (lead_flow_console_next), all in the caller's
+        transaction.
 
         Every input is checked before anything is written: a bad one raises
         ValidationError or UserError and the lead is left untouched.
@@ -247,4 +281,4 @@ class CrmLead(models.Model):
         lead.lead_flow_log_note(body, template_id=template_id, outcome=outcome, close=close)
         if when:
             lead.lead_flow_schedule_callback(when, personal=bool(callback_personal))
-        return self.lead_flow_console_next(queue_id=queue_id)
+        return self.lead_flow_console_next(queue_id=queue_id, setup_company_id=setup_company_id)

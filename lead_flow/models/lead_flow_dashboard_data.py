@@ -45,7 +45,7 @@ class LeadFlowDashboard(models.Model):
             "counters": {
                 "reserved": Lead.search_count(board._domain_reserved_open()),
                 "never_contacted": Lead.search_count(board._domain_never_contacted()),
-                "calls_today": self.env["lead.flow.log"].search_count(board._domain_calls_today()),
+                "calls_today": board._calls_today_count(),
                 "callbacks_due": Lead.search_count(board._domain_callbacks_due()),
             },
             "callbacks": [

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.sql import create_index
 
 OUTCOMES = [
     ("positive", "Positive"),
@@ -70,6 +71,19 @@ class LeadFlowLog(models.Model):
         copy=False,
         help="A classification run is working on this note until then.",
     )
+
+    def init(self):
+        res = super().init()
+        # An operator's calls of the day (the console's and the dashboard's counter, asked
+        # at every Log & next): one range of one index instead of ANDing two.
+        create_index(
+            self.env.cr,
+            "lead_flow_log_user_manual_date_idx",
+            self._table,
+            ["user_id", "date"],
+            where="origin = 'manual'",
+        )
+        return res
 
     @api.constrains("body", "origin")
     def _check_manual_body(self):

@@ -13,6 +13,7 @@ from . import test_ai_classify
 from . import test_ai_classify_now
 from . import test_report
 from . import test_dashboard
+from . import test_calls_today
 from . import test_undo
 from . import test_history_auto
 from . import test_history_activity

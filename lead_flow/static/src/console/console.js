@@ -88,9 +88,11 @@ export class LeadFlowConsole extends Component {
         return callbackPresets();
     }
 
+    /** Show ``data``; an answer without the setup (predefined notes, queues...: same
+     * company as before) keeps the one held. */
     load(data) {
         this.focusPending = true;
-        this.state.data = data;
+        this.state.data = { ...this.state.data, ...data };
         this.state.queueId = data.queue_id || false;
         this.resetNote();
     }
@@ -109,6 +111,15 @@ export class LeadFlowConsole extends Component {
 
     async call(method, args, kwargs = {}) {
         return this.orm.call("crm.lead", method, args, kwargs);
+    }
+
+    /** Next lead and Log & next: the setup is only sent again for another company. */
+    async callNext(method, args, kwargs = {}) {
+        return this.call(method, args, {
+            ...kwargs,
+            queue_id: this.state.queueId,
+            setup_company_id: this.state.data?.setup_company_id || false,
+        });
     }
 
     /** Run ``fn`` once at a time; errors in the user's words become notifications. */
@@ -247,14 +258,19 @@ export class LeadFlowConsole extends Component {
             return this.next();
         }
         return this.run(async () => {
-            const data = await this.call("lead_flow_log_and_next", [this.lead.id, this.state.body], {
-                template_id: this.state.templateId,
-                outcome: this.state.outcome,
-                close: this.state.close,
-                callback_at: this.state.callbackAt ? serializeDateTime(this.state.callbackAt) : false,
-                callback_personal: this.state.callbackPersonal,
-                queue_id: this.state.queueId,
-            });
+            const data = await this.callNext(
+                "lead_flow_log_and_next",
+                [this.lead.id, this.state.body],
+                {
+                    template_id: this.state.templateId,
+                    outcome: this.state.outcome,
+                    close: this.state.close,
+                    callback_at: this.state.callbackAt
+                        ? serializeDateTime(this.state.callbackAt)
+                        : false,
+                    callback_personal: this.state.callbackPersonal,
+                }
+            );
             this.load(data);
             if (!data.lead) {
                 this.notification.add(_t("There is no free lead left in your queue."), {
@@ -266,9 +282,7 @@ export class LeadFlowConsole extends Component {
 
     next() {
         return this.run(async () => {
-            const data = await this.call("lead_flow_console_next", [], {
-                queue_id: this.state.queueId,
-            });
+            const data = await this.callNext("lead_flow_console_next", []);
             this.load(data);
             if (!data.lead) {
                 this.notification.add(_t("There is no free lead left in your queue."), {
@@ -292,9 +306,7 @@ export class LeadFlowConsole extends Component {
         }
         return this.run(async () => {
             await this.call(method, [[this.lead.id], reason]);
-            const data = await this.call("lead_flow_console_next", [], {
-                queue_id: this.state.queueId,
-            });
+            const data = await this.callNext("lead_flow_console_next", []);
             this.load(data);
         });
     }
