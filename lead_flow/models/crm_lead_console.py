@@ -197,7 +197,6 @@ class CrmLead(models.Model):
     def _lead_flow_console_counters(self):
         """The dashboard's counters (same rules) in one query."""
         Board = self.env["lead.flow.dashboard"]
-        self.env["lead.flow.log"].flush_model(["user_id", "origin", "undone", "date", "company_id"])
         leads = [
             self._search(domain).select(SQL("COUNT(*)"))
             for domain in (Board._domain_callbacks_due(), Board._domain_reserved_open())
@@ -215,8 +214,8 @@ class CrmLead(models.Model):
         """Claim the next lead of my queue (``queue_id``: that one) and return the
         console's data for it (its ``lead`` is False when the queue is empty; the setup
         as in lead_flow_console_data)."""
-        self._lead_flow_check_operator(claiming=True)
-        # The claim picked the lead under the caller's record rules: readable, existing.
+        # The claim checks the operator and picks the lead under the caller's record
+        # rules: an existing lead they may read.
         lead = self.browse(self.lead_flow_claim_next(queue_id=queue_id))
         data = self._lead_flow_console_answer(lead, queue_id, setup_company_id)
         lead = data["lead"]

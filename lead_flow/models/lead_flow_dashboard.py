@@ -98,7 +98,8 @@ class LeadFlowDashboard(models.Model):
         exact by triggers, undoing included) hold the same count per day: the totals from
         the UTC day of my midnight on, less its entries before my midnight, or from the
         next UTC day on, plus its entries from my midnight, whichever reads fewer hours
-        (12 at most, and mostly my night)."""
+        (12 at most, and mostly my night). Pending changes of entries are flushed first."""
+        self.env["lead.flow.log"].flush_model(["user_id", "origin", "undone", "date", "company_id"])
         uid = self.env.uid
         start = self._calls_today_start()
         day = datetime.combine(start.date(), time.min)
@@ -129,7 +130,6 @@ class LeadFlowDashboard(models.Model):
         return SQL("(%s) + (%s)", totals_from(next_day), entries_between(start, next_day))
 
     def _calls_today_count(self):
-        self.env["lead.flow.log"].flush_model(["user_id", "origin", "undone", "date", "company_id"])
         self.env.cr.execute(SQL("SELECT %s", self._calls_today_sql()))
         return self.env.cr.fetchone()[0]
 
