@@ -32,6 +32,18 @@ run_side() {  # side modules
         || { tail -20 "$OUT/install_$side.log"; echo "FATAL: install failed on $db" >&2; exit 2; }
     psql -d "$db" -Atc "select name from ir_module_module where state='installed' order by 1" \
         | grep -v '^lead_flow' >"$OUT/modules_$side.txt"
+    # The web client's bundles, built now and committed: the first UI tour would otherwise
+    # build them within its page-load timeout, which a slow moment of this shared machine
+    # can exceed on either side (seen: crm_tour timing out on the side without lead_flow).
+    "$PYTHON" -m odoo shell -d "$db" --addons-path="$ADDONS_PATH" --log-level=warn --no-http \
+        >"$OUT/assets_$side.log" 2>&1 <<'PY' \
+        || { tail -20 "$OUT/assets_$side.log"; echo "FATAL: assets failed on $db" >&2; exit 2; }
+for name in ("web.assets_web", "web.assets_tests"):
+    bundle = env["ir.qweb"]._get_asset_bundle(name)
+    bundle.js()
+    bundle.css()
+env.cr.commit()
+PY
     echo "== $side: Odoo's crm tests (log: $OUT/pytest_$side.log)"
     # --odoo-http: crm's UI tours (HttpCase) drive Chromium against a running server.
     # Run from $OUT so that the repo's pytest config does not apply to Odoo's tests.
