@@ -107,6 +107,34 @@ class TestConsole(RoutingCase):
                 self.log_and_next(user, self.lead)
         self.assertFalse(self.lead.lead_flow_log_ids)
 
+    def test_setup_comes_again_only_for_another_company(self):
+        """Predefined notes, queues and outcomes come with the first answer, then again
+        only for a lead of another company than the one the console holds them for."""
+        lead = self.claim(self.operator)
+        main = self.env.company
+        first = self.console(self.operator, lead_id=lead.id)
+        self.assertEqual(first["setup_company_id"], main.id)
+        self.assertIn("LF Call back", [template["name"] for template in first["templates"]])
+        same = self.console(self.operator, lead_id=lead.id, setup_company_id=main.id)
+        self.assertEqual(same["lead"]["id"], lead.id)
+        self.assertFalse({"templates", "queues", "outcomes"} & set(same), "already held")
+        other = self.env["res.company"].create({"name": "LF Console Other Co"})
+        self.operator.company_ids = [(4, other.id)]
+        self.env["lead.flow.note.template"].create(
+            {"name": "LF Other Co note", "body": "Other.", "company_id": other.id}
+        )
+        abroad = self.env["crm.lead"].create({"name": "LFR abroad", "company_id": other.id})
+        data = (
+            self.env["crm.lead"]
+            .with_user(self.operator)
+            .with_context(allowed_company_ids=[main.id, other.id])
+            .lead_flow_console_data(lead_id=abroad.id, setup_company_id=main.id)
+        )
+        self.assertEqual(data["setup_company_id"], other.id)
+        names = [template["name"] for template in data["templates"]]
+        self.assertIn("LF Other Co note", names, "the other company's predefined notes")
+        self.assertTrue(data["queues"] and data["outcomes"])
+
     # ------------------------------------------------------------------
     # lead_flow_log_and_next
     # ------------------------------------------------------------------
