@@ -7,7 +7,7 @@ it, in the caller's transaction.
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import html2plaintext
 
 from .crm_lead_callback import CALLBACK_HORIZON
 from .crm_lead_skip import SKIP_GROUPS_KEY
@@ -195,16 +195,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _lead_flow_console_counters(self):
-        """The dashboard's counters (same rules) in one query."""
-        Board = self.env["lead.flow.dashboard"]
-        leads = [
-            self._search(domain).select(SQL("COUNT(*)"))
-            for domain in (Board._domain_callbacks_due(), Board._domain_reserved_open())
-        ]
-        [row] = self.env.execute_query(
-            SQL("SELECT (%s), (%s), (%s)", Board._calls_today_sql(), *leads)
-        )
-        return dict(zip(("calls_today", "callbacks_due", "reserved"), row))
+        """The dashboard's counters but never contacted (the queue's whole count)."""
+        return self.env["lead.flow.dashboard"]._counter_values(never_contacted=False)
 
     # ------------------------------------------------------------------
     # One round trip per lead

@@ -42,12 +42,7 @@ class LeadFlowDashboard(models.Model):
         states = dict(Lead._fields["lead_flow_state"]._description_selection(self.env))
         data = {
             "user_id": self.env.uid,
-            "counters": {
-                "reserved": Lead.search_count(board._domain_reserved_open()),
-                "never_contacted": Lead.search_count(board._domain_never_contacted()),
-                "calls_today": board._calls_today_count(),
-                "callbacks_due": Lead.search_count(board._domain_callbacks_due()),
-            },
+            "counters": board._counter_values(),
             "callbacks": [
                 {
                     "id": lead.id,
