@@ -97,7 +97,8 @@ class CrmLead(models.Model):
     @api.model
     def _lead_flow_user_in_setting_groups(self, key):
         """Whether the current user belongs to one of the groups listed in setting ``key``."""
-        return bool(set(get_id_list(self.env, key)) & set(self.env.user.groups_id.ids))
+        # The user's groups from Odoo's cache, not a query on every note.
+        return bool(set(get_id_list(self.env, key)) & set(self.env.user._get_group_ids()))
 
     @api.model
     def _lead_flow_check_operator(self, claiming=False):
@@ -300,7 +301,10 @@ class CrmLead(models.Model):
                     self.env._("%s entries are logged automatically.", log_type.name)
                 )
         else:
-            log_type = self.env.ref("lead_flow.log_type_call")
+            # Our own data, looked up in Odoo's cache (env.ref would query it again).
+            log_type = log_type.browse(
+                self.env["ir.model.data"]._xmlid_to_res_id("lead_flow.log_type_call")
+            )
         return text, template, outcome, log_type
 
     def lead_flow_log_note(
@@ -327,15 +331,21 @@ class CrmLead(models.Model):
         author = self.env.user.partner_id
         # As superuser: the operator's write access to the lead is checked above, which is
         # what posting on it requires (mail.message would check it again); the author and
-        # the uid stay the operator's.
-        message = self.sudo().message_post(
-            body=self._lead_flow_note_html(log_type, text, template, outcome, close),
-            subtype_xmlid="lead_flow.mt_lead_flow_note",
-            message_type="comment",
-            author_id=author.id,
-            # Internal notes are never e-mailed: operators without an address can log too.
-            email_from=author.email_formatted or author.name,
-            partner_ids=[int(pid) for pid in partner_ids or []],
+        # the uid stay the operator's. The operator does not become a follower: a call
+        # centre calls hundreds of leads a day, and following each would bring every later
+        # e-mail of those leads to their inbox (the salesperson follows the lead).
+        message = (
+            self.sudo()
+            .with_context(mail_create_nosubscribe=True)
+            .message_post(
+                body=self._lead_flow_note_html(log_type, text, template, outcome, close),
+                subtype_xmlid="lead_flow.mt_lead_flow_note",
+                message_type="comment",
+                author_id=author.id,
+                # Internal notes are never e-mailed: operators without an address can log too.
+                email_from=author.email_formatted or author.name,
+                partner_ids=[int(pid) for pid in partner_ids or []],
+            )
         )
         state = "done" if close or self.lead_flow_state == "done" else "in_progress"
         reservation = {

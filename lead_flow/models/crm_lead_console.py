@@ -15,6 +15,30 @@ from .lead_flow_log import OUTCOMES
 
 CONSOLE_HISTORY_LIMIT = 6
 CONSOLE_MESSAGE_LIMIT = 4
+# The lead's and its contact's fields the console shows (_lead_flow_console_lead).
+CONSOLE_LEAD_FIELDS = [
+    "name",
+    "partner_name",
+    "partner_id",
+    "contact_name",
+    "function",
+    "phone",
+    "mobile",
+    "email_from",
+    "city",
+    "country_id",
+    "state_id",
+    "company_id",
+    "tag_ids",
+    "lead_flow_state",
+    "lead_flow_outcome",
+    "lead_flow_reserved_user_id",
+    "lead_flow_reserved_at",
+    "lead_flow_callback_at",
+    "lead_flow_attempt_count",
+    "description",
+]
+CONSOLE_PARTNER_FIELDS = ["name", "commercial_company_name", "phone", "mobile"]
 
 
 class CrmLead(models.Model):
@@ -50,6 +74,10 @@ class CrmLead(models.Model):
     def _lead_flow_console_answer(self, lead, queue_id, setup_company_id):
         """The console's data for ``lead`` (none: an empty recordset), read by its caller
         (see lead_flow_console_data)."""
+        # Only what the console shows: a lead row has over a hundred columns, and reading
+        # them all costs Log & next more than its note.
+        lead.fetch(CONSOLE_LEAD_FIELDS)
+        lead.partner_id.fetch(CONSOLE_PARTNER_FIELDS)
         company = (lead and lead.company_id) or self.env.company
         data = {
             "lead": lead._lead_flow_console_lead() if lead else False,

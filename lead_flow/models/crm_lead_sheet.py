@@ -43,5 +43,7 @@ class CrmLead(models.Model):
                 # message_post subscribes the recipients when this is set (the chatter's
                 # composer sets it): a forward must not make them followers.
                 "mail_post_autofollow": False,
+                # Nor the operator, as with their notes (crm.lead.lead_flow_log_note).
+                "mail_create_nosubscribe": True,
             },
         }

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .lead_flow_log import OUTCOMES
@@ -68,10 +68,31 @@ class LeadFlowRetryRule(models.Model):
         """The rule that applies to a note on ``lead``: the predefined note's first, else
         the outcome's; the lead's company's rules and the shared ones only."""
         company = lead.company_id or self.env.company
+        return self.sudo().browse(self._lead_flow_rule_id(company.id, template.id, outcome))
+
+    @api.model
+    @tools.ormcache("company_id", "template_id", "outcome")
+    def _lead_flow_rule_id(self, company_id, template_id, outcome):
+        # Looked up at every note, changed rarely: kept until a rule changes (its create,
+        # write and unlink clear the cache). A predefined note deleted with its rules
+        # cannot be used in a note again, so its cached look-ups are never asked for.
         Rule = self.sudo()
-        base = [("company_id", "in", [False, company.id])]
-        if template:
-            rule = Rule.search([*base, ("template_id", "=", template.id)], limit=1)
+        base = [("company_id", "in", [False, company_id])]
+        if template_id:
+            rule = Rule.search([*base, ("template_id", "=", template_id)], limit=1)
             if rule:
-                return rule
-        return Rule.search([*base, ("outcome", "=", outcome)], limit=1)
+                return rule.id
+        return Rule.search([*base, ("outcome", "=", outcome)], limit=1).id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

@@ -36,6 +36,16 @@ class TestLogNote(LeadFlowCase):
         self.assertEqual(self.lead.lead_flow_last_contact_at, log.date)
         self.assertEqual(self.lead.lead_flow_log_count, 1)
 
+    def test_note_does_not_make_the_operator_a_follower(self):
+        # An operator calls hundreds of leads a day: following each would bring every
+        # later e-mail of those leads to their inbox. The chatter's own note does subscribe.
+        followers = self.lead.message_partner_ids
+        self.log_note(self.operator, "No answer.")
+        self.assertNotIn(self.operator.partner_id, self.lead.message_partner_ids)
+        self.assertEqual(self.lead.message_partner_ids, followers)
+        self.lead.with_user(self.operator).message_post(body="Chatter note", message_type="comment")
+        self.assertIn(self.operator.partner_id, self.lead.message_partner_ids)
+
     def test_explicit_outcome_beats_template_and_no_outcome_stays_unclassified(self):
         log = self.log_note(self.operator, template_id=self.tmpl_call_back.id, outcome="positive")
         self.assertEqual(log.outcome, "positive")

@@ -129,6 +129,26 @@ class TestRetryRules(LeadFlowCase):
             self.no_answer()
         self.assertFalse(self.lead.lead_flow_retry_at)
 
+    def test_a_changed_rule_applies_to_the_next_note(self):
+        # The rule of a note is looked up once and kept: a change must show at once.
+        with freeze_time(T0):
+            self.no_answer()
+        self.assertEqual(self.lead.lead_flow_retry_at, T0 + timedelta(hours=2))
+        self.rule_no_answer.with_user(self.manager).retry_hours = 5
+        with freeze_time(T0 + timedelta(hours=3)):
+            self.no_answer()
+        self.assertEqual(self.lead.lead_flow_retry_at, T0 + timedelta(hours=8))
+        self.rule_no_answer.with_user(self.manager).action_archive()
+        with freeze_time(T0 + timedelta(hours=9)):
+            self.no_answer()
+        self.assertFalse(self.lead.lead_flow_retry_at, "an archived rule no longer applies")
+        self.env["lead.flow.retry.rule"].with_user(self.manager).create(
+            {"template_id": self.tmpl_no_answer.id, "retry_hours": 1}
+        )
+        with freeze_time(T0 + timedelta(hours=10)):
+            self.no_answer()
+        self.assertEqual(self.lead.lead_flow_retry_at, T0 + timedelta(hours=11))
+
     def test_bad_rules_are_refused(self):
         Rule = self.env["lead.flow.retry.rule"].with_user(self.manager)
         cases = [
