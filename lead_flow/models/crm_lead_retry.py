@@ -98,3 +98,55 @@ class CrmLead(models.Model):
         self.env["lead.flow.log"]._lead_flow_create_automatic(
             [(self, "attempts_exhausted", text, message, False)]
         )
+
+    def _lead_flow_recompute_attempts(self, undone):
+        """After the manual entries ``undone`` of these leads were undone, the attempts
+        follow the remaining history (calls without a positive contact, and skips, since
+        the last positive contact). When an undone entry was a lead's latest note, its
+        retry is the remaining latest call's (by its rule, if still to come) and, if that
+        note completed the lead by using up its attempts, the lead is open again."""
+        Log = self.env["lead.flow.log"].sudo()
+        type_id = self.env["ir.model.data"]._xmlid_to_res_id
+        skip_type = type_id("lead_flow.log_type_auto_skip")
+        exhausted_type = type_id("lead_flow.log_type_auto_attempts_exhausted")
+        now = fields.Datetime.now()
+        for lead in self.sudo():
+            entries = Log.search(
+                [
+                    ("lead_id", "=", lead.id),
+                    ("undone", "=", False),
+                    "|",
+                    ("origin", "=", "manual"),
+                    ("type_id", "in", [skip_type, exhausted_type]),
+                ],
+                order="date desc, id desc",
+            )
+            attempts, last_call = 0, Log
+            for entry in entries:
+                if entry.origin == "manual" and entry.outcome == "positive":
+                    break
+                if entry.type_id.id == skip_type or (
+                    entry.origin == "manual" and entry.type_category == "call"
+                ):
+                    attempts += 1
+                    if entry.origin == "manual" and not last_call:
+                        last_call = entry
+            vals = {"lead_flow_attempt_count": attempts}
+            last_undone = max(undone.filtered(lambda e, lead=lead: e.lead_id == lead).ids)
+            notes = entries.filtered(lambda e: e.origin == "manual")
+            if not any(note.id > last_undone for note in notes):
+                if lead.lead_flow_state == "done" and any(
+                    e.type_id.id == exhausted_type and e.id > last_undone for e in entries
+                ):
+                    vals["lead_flow_state"] = "in_progress"
+                vals["lead_flow_retry_at"] = False
+                if last_call and vals.get("lead_flow_state", lead.lead_flow_state) != "done":
+                    rule = self.env["lead.flow.retry.rule"]._lead_flow_rule_for(
+                        lead, last_call.template_id, last_call.outcome
+                    )
+                    retry_at = rule.retry_hours and last_call.date + timedelta(
+                        hours=rule.retry_hours
+                    )
+                    if retry_at and retry_at > now:
+                        vals["lead_flow_retry_at"] = retry_at
+            lead.write(vals)

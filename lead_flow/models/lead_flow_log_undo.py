@@ -68,6 +68,7 @@ class LeadFlowLog(models.Model):
                 message_type="notification",
                 author_id=self.env.user.partner_id.id,
             )
+        self.lead_id._lead_flow_recompute_attempts(self)
         self.lead_id._lead_flow_recompute_last_contact()
         return True
 

@@ -100,6 +100,78 @@ class TestRetryRules(LeadFlowCase):
         # The operator sees the entry in the lead's history.
         self.assertEqual(entry.with_user(self.operator).read(["body"])[0]["body"], reason)
 
+    def test_undoing_the_latest_call_gives_back_its_attempt_and_the_previous_retry(self):
+        with freeze_time(T0):
+            self.no_answer()
+        with freeze_time(T0 + timedelta(hours=1)):
+            second = self.no_answer()
+        self.assertEqual(self.lead.lead_flow_attempt_count, 2)
+        self.assertEqual(self.lead.lead_flow_retry_at, T0 + timedelta(hours=3))
+        with freeze_time(T0 + timedelta(hours=1, minutes=5)):
+            second.with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_attempt_count, 1)
+        self.assertEqual(self.lead.lead_flow_retry_at, T0 + timedelta(hours=2), "the first's")
+        # Once the first call's retry has passed, undoing leaves no retry.
+        with freeze_time(T0 + timedelta(hours=4)):
+            third = self.no_answer()
+        with freeze_time(T0 + timedelta(hours=4, minutes=1)):
+            third.with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_attempt_count, 1)
+        self.assertFalse(self.lead.lead_flow_retry_at)
+
+    def test_undoing_an_earlier_call_keeps_the_latest_retry(self):
+        with freeze_time(T0):
+            first = self.no_answer()
+        with freeze_time(T0 + timedelta(hours=2)):
+            self.log_note(self.operator, "Busy.", template_id=self.tmpl_call_back.id)
+        retry_at = self.lead.lead_flow_retry_at
+        self.assertEqual(retry_at, T0 + timedelta(hours=26))
+        with freeze_time(T0 + timedelta(hours=3)):
+            first.with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_attempt_count, 1)
+        self.assertEqual(self.lead.lead_flow_retry_at, retry_at)
+
+    def test_undoing_a_positive_contact_counts_the_calls_before_it_again(self):
+        with freeze_time(T0):
+            self.no_answer()
+        with freeze_time(T0 + timedelta(hours=2)):
+            self.no_answer()
+        with freeze_time(T0 + timedelta(hours=4)):
+            positive = self.log_note(self.operator, "Interested.", outcome="positive")
+        self.assertEqual(self.lead.lead_flow_attempt_count, 0)
+        with freeze_time(T0 + timedelta(hours=4, minutes=30)):
+            positive.with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_attempt_count, 2)
+        self.assertFalse(self.lead.lead_flow_retry_at, "the last call's retry has passed")
+        # A skip counts as an attempt and stays one.
+        with freeze_time(T0 + timedelta(hours=5)):
+            self.lead.with_user(self.operator).lead_flow_skip("Wrong time zone")
+            email = self.log_note(
+                self.operator,
+                "Sent the brochure.",
+                type_id=self.env.ref("lead_flow.log_type_email").id,
+            )
+            email.with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_attempt_count, 3)
+
+    def test_undoing_the_call_that_used_up_the_attempts_reopens_the_lead(self):
+        notes = []
+        for hours in (0, 2, 4):
+            with freeze_time(T0 + timedelta(hours=hours)):
+                notes.append(self.no_answer())
+        self.assertEqual(self.lead.lead_flow_state, "done")
+        with freeze_time(T0 + timedelta(hours=4, minutes=10)):
+            notes[-1].with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_state, "in_progress")
+        self.assertEqual(self.lead.lead_flow_attempt_count, 2)
+        self.assertFalse(self.lead.lead_flow_retry_at, "the previous call's retry has passed")
+        # A lead completed by a note of its own stays completed when an earlier call goes.
+        with freeze_time(T0 + timedelta(hours=5)):
+            self.log_note(self.operator, "Signed.", close=True)
+            notes[0].with_user(self.operator).action_undo()
+        self.assertEqual(self.lead.lead_flow_state, "done")
+        self.assertEqual(self.lead.lead_flow_attempt_count, 2, "the second call and Signed")
+
     def test_closing_note_needs_no_retry(self):
         with freeze_time(T0):
             self.no_answer()
