@@ -47,7 +47,7 @@ def line(name, values):
 def main():
     args = parse_args()
     os.environ["TZ"] = "UTC"  # as odoo-bin
-    import odoo  # noqa: PLC0415 (after TZ, as odoo-bin)
+    import odoo  # after TZ is set, as odoo-bin
 
     odoo_addons = os.path.join(os.path.dirname(odoo.__file__), "addons")
     odoo.tools.config.parse_config(

@@ -5,8 +5,6 @@ lead out of the queue for a while (``lead_flow_retry_at``) and completes it once
 rule's maximum of attempts is reached. A positive contact starts the count again.
 """
 
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import fields, models
@@ -75,10 +73,9 @@ class CrmLead(models.Model):
             vals.update(dict.fromkeys(RESERVATION_FIELDS, False), lead_flow_state="done")
             lead._lead_flow_record_attempts_exhausted(attempts, rule)
             return vals
-        if rule and rule.retry_hours:
-            # Next lead offers it again then: to its operator first when they hold it (their
-            # reservation stays), else to anyone.
-            vals["lead_flow_retry_at"] = log.date + timedelta(hours=rule.retry_hours)
+        # Next lead offers it again then: to its operator first when they hold it (their
+        # reservation stays), else to anyone.
+        vals["lead_flow_retry_at"] = rule._lead_flow_retry_at(log)
         return vals
 
     def _lead_flow_record_attempts_exhausted(self, attempts, rule):
@@ -144,9 +141,7 @@ class CrmLead(models.Model):
                     rule = self.env["lead.flow.retry.rule"]._lead_flow_rule_for(
                         lead, last_call.template_id, last_call.outcome
                     )
-                    retry_at = rule.retry_hours and last_call.date + timedelta(
-                        hours=rule.retry_hours
-                    )
+                    retry_at = rule._lead_flow_retry_at(last_call)
                     if retry_at and retry_at > now:
                         vals["lead_flow_retry_at"] = retry_at
             lead.write(vals)

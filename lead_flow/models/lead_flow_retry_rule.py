@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
@@ -83,6 +85,13 @@ class LeadFlowRetryRule(models.Model):
             if rule:
                 return rule.id
         return Rule.search([*base, ("outcome", "=", outcome)], limit=1).id
+
+    def _lead_flow_retry_at(self, entry):
+        """When the lead of the call ``entry`` comes back to the queue by this rule (none:
+        False): the rule's hours after the call."""
+        if not self.retry_hours:
+            return False
+        return entry.date + timedelta(hours=self.retry_hours)
 
     @api.model_create_multi
     def create(self, vals_list):
