@@ -38,6 +38,7 @@ from . import crm_lead_retry
 from . import crm_lead_skip
 from . import res_config_settings_skip
 from . import crm_lead_console
+from . import crm_lead_note_routing
 from . import lead_flow_dashboard_data
 from . import res_users_console
 from . import ir_http

@@ -328,24 +328,8 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         lead_vals, takes_reservation = self._lead_flow_lock_reservation(now)
 
-        author = self.env.user.partner_id
-        # As superuser: the operator's write access to the lead is checked above, which is
-        # what posting on it requires (mail.message would check it again); the author and
-        # the uid stay the operator's. The operator does not become a follower: a call
-        # centre calls hundreds of leads a day, and following each would bring every later
-        # e-mail of those leads to their inbox (the salesperson follows the lead).
-        message = (
-            self.sudo()
-            .with_context(mail_create_nosubscribe=True)
-            .message_post(
-                body=self._lead_flow_note_html(log_type, text, template, outcome, close),
-                subtype_xmlid="lead_flow.mt_lead_flow_note",
-                message_type="comment",
-                author_id=author.id,
-                # Internal notes are never e-mailed: operators without an address can log too.
-                email_from=author.email_formatted or author.name,
-                partner_ids=[int(pid) for pid in partner_ids or []],
-            )
+        message = self._lead_flow_post_note(
+            self._lead_flow_note_html(log_type, text, template, outcome, close), partner_ids
         )
         state = "done" if close or self.lead_flow_state == "done" else "in_progress"
         reservation = {

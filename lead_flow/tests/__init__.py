@@ -45,3 +45,4 @@ from . import test_routing_concurrency
 from . import test_console
 from . import test_console_tour
 from . import test_lead_form
+from . import test_note_mail
