@@ -7,7 +7,7 @@ it, in the caller's transaction.
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from .crm_lead_callback import CALLBACK_HORIZON
 from .crm_lead_skip import SKIP_GROUPS_KEY
@@ -142,34 +142,10 @@ class CrmLead(models.Model):
         lead = self
         state_labels = dict(self._fields["lead_flow_state"]._description_selection(self.env))
         outcome_labels = dict(OUTCOMES)
-        history = self.env["lead.flow.log"].search_read(
-            [("lead_id", "=", lead.id), ("undone", "!=", True)],
-            ["date", "user_id", "type_id", "body", "outcome", "template_id", "origin"],
-            limit=CONSOLE_HISTORY_LIMIT,
-        )
+        history = self._lead_flow_console_history()
         for entry in history:
-            entry["user_id"] = entry["user_id"] and entry["user_id"][1]
-            entry["type_id"] = entry["type_id"] and entry["type_id"][1]
-            entry["template_id"] = entry["template_id"] and entry["template_id"][1]
             entry["outcome_label"] = outcome_labels.get(entry["outcome"], "")
-        # Read access to the lead was checked: internal users read its chatter, so the
-        # messages are read without mail.message's costly per-message access rules.
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search_read(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "=", lead.id),
-                    ("message_type", "in", ["comment", "notification"]),
-                    ("author_id", "!=", False),
-                    ("body", "!=", ""),
-                ],
-                ["date", "author_id", "body"],
-                order="date desc, id desc",
-                limit=CONSOLE_MESSAGE_LIMIT,
-            )
-        )
+        messages = self._lead_flow_console_messages()
         holder = lead.lead_flow_reserved_user_id
         partner = lead.partner_id
         return {
@@ -200,12 +176,76 @@ class CrmLead(models.Model):
                 {
                     "id": message["id"],
                     "date": fields.Datetime.to_string(message["date"]),
-                    "author": message["author_id"] and message["author_id"][1],
+                    "author": message["author"],
                     "body": html2plaintext(message["body"] or "")[:300],
                 }
                 for message in messages
             ],
         }
+
+    def _lead_flow_console_history(self):
+        """The lead's last entries (not undone) under the user's record rules, with the
+        names of their user, kind and predefined note, in one query. The names are read
+        as a many2one shows them (as superuser): what the entry refers to may be out of
+        the user's reach, the entry is not."""
+        Log = self.env["lead.flow.log"]
+        query = Log._search(
+            [("lead_id", "=", self.id), ("undone", "!=", True)],
+            order=Log._order,
+            limit=CONSOLE_HISTORY_LIMIT,
+        )
+        log = query.table
+        user = query.left_join(log, "user_id", "res_users", "id", "user_id")
+        author = query.left_join(user, "partner_id", "res_partner", "id", "partner_id")
+        kind = query.left_join(log, "type_id", "lead_flow_log_type", "id", "type_id")
+        template = query.left_join(
+            log, "template_id", "lead_flow_note_template", "id", "template_id"
+        )
+        names = {
+            "user_id": self.env["res.partner"]._field_to_sql(author, "name"),
+            "type_id": self.env["lead.flow.log.type"]._field_to_sql(kind, "name"),
+            "template_id": self.env["lead.flow.note.template"]._field_to_sql(template, "name"),
+        }
+        columns = [
+            *(
+                SQL("%s AS %s", Log._field_to_sql(log, fname, query), SQL.identifier(fname))
+                for fname in ("id", "date", "body", "outcome", "origin")
+            ),
+            *(SQL("%s AS %s", name, SQL.identifier(key)) for key, name in names.items()),
+        ]
+        return self.env.execute_query_dict(query.select(*columns))
+
+    def _lead_flow_console_messages(self):
+        """The lead's last chatter messages with an author, in one query. Read access to
+        the lead was checked: internal users read its chatter, so the messages are read
+        without mail.message's costly per-message access rules."""
+        Message = self.env["mail.message"].sudo()
+        query = Message._search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("message_type", "in", ["comment", "notification"]),
+                ("author_id", "!=", False),
+                ("body", "!=", ""),
+            ],
+            order="date desc, id desc",
+            limit=CONSOLE_MESSAGE_LIMIT,
+        )
+        message = query.table
+        author = query.left_join(message, "author_id", "res_partner", "id", "author_id")
+        return self.env.execute_query_dict(
+            query.select(
+                *(
+                    SQL(
+                        "%s AS %s",
+                        Message._field_to_sql(message, fname, query),
+                        SQL.identifier(fname),
+                    )
+                    for fname in ("id", "date", "body")
+                ),
+                SQL("%s AS author", self.env["res.partner"]._field_to_sql(author, "complete_name")),
+            )
+        )
 
     @api.model
     def _lead_flow_console_templates(self, company):

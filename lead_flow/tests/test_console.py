@@ -69,6 +69,30 @@ class TestConsole(RoutingCase):
         self.assertIn("positive", [key for key, _label in data["outcomes"]])
         self.assertTrue(data["can_skip"])
 
+    def test_history_lists_the_last_entries_with_their_names(self):
+        lead = self.leads[0]
+        self.log_note(self.operator_2, "Otto called.", lead=lead)
+        lead.with_user(self.operator_2).lead_flow_release()
+        self.log_note(self.operator, "Olga called.", lead=lead, template_id=self.tmpl_call_back.id)
+        mistake = self.log_note(self.operator, "Wrong lead.", lead=lead)
+        mistake.with_user(self.operator).action_undo()
+        shown = self.console(self.operator, lead_id=lead.id)["lead"]
+        call = self.env.ref("lead_flow.log_type_call").name
+        self.assertEqual(
+            [
+                (entry["body"], entry["user_id"], entry["type_id"], entry["template_id"])
+                for entry in shown["history"]
+            ],
+            [
+                ("Olga called.", "Olga Operator", call, "LF Call back"),
+                ("Otto called.", "Otto Operator", call, None),
+            ],
+            "newest first, the undone entry left out",
+        )
+        self.assertEqual(shown["history"][0]["outcome_label"], "Partial")
+        authors = {message["author"] for message in shown["messages"]}
+        self.assertEqual(authors, {"Olga Operator", "Otto Operator"})
+
     def test_console_opens_on_the_lead_claimed_and_not_yet_worked(self):
         self.assertFalse(self.console(self.operator)["lead"], "nothing claimed yet")
         lead = self.claim(self.operator)
