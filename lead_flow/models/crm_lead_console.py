@@ -52,6 +52,15 @@ NOTE_LEAD_FIELDS = [
 ]
 
 
+def _field_columns(model, alias, fnames, query):
+    """The SELECT columns of ``model``'s fields ``fnames`` on table ``alias`` of ``query``,
+    named after the fields."""
+    return [
+        SQL("%s AS %s", model._field_to_sql(alias, fname, query), SQL.identifier(fname))
+        for fname in fnames
+    ]
+
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
@@ -207,10 +216,7 @@ class CrmLead(models.Model):
             "template_id": self.env["lead.flow.note.template"]._field_to_sql(template, "name"),
         }
         columns = [
-            *(
-                SQL("%s AS %s", Log._field_to_sql(log, fname, query), SQL.identifier(fname))
-                for fname in ("id", "date", "body", "outcome", "origin")
-            ),
+            *_field_columns(Log, log, ("id", "date", "body", "outcome", "origin"), query),
             *(SQL("%s AS %s", name, SQL.identifier(key)) for key, name in names.items()),
         ]
         return self.env.execute_query_dict(query.select(*columns))
@@ -235,14 +241,7 @@ class CrmLead(models.Model):
         author = query.left_join(message, "author_id", "res_partner", "id", "author_id")
         return self.env.execute_query_dict(
             query.select(
-                *(
-                    SQL(
-                        "%s AS %s",
-                        Message._field_to_sql(message, fname, query),
-                        SQL.identifier(fname),
-                    )
-                    for fname in ("id", "date", "body")
-                ),
+                *_field_columns(Message, message, ("id", "date", "body"), query),
                 SQL("%s AS author", self.env["res.partner"]._field_to_sql(author, "complete_name")),
             )
         )
