@@ -305,14 +305,15 @@ class CrmLead(models.Model):
         """The lead ``lead_id`` with what a note reads of it in cache; ValidationError when
         it no longer exists. One query: the fields the note would otherwise fetch at its
         first read are all of the lead's some 75 columns, and its existence is checked."""
+        lead_id = int(lead_id or 0)
         fnames = [*self._track_get_fields(), *NOTE_LEAD_FIELDS]
         found = self.with_context(active_test=False).search_fetch(
-            [("id", "=", int(lead_id or 0))], fnames, limit=1
+            [("id", "=", lead_id)], fnames, limit=1
         )
         if found:
             return found.with_env(self.env)
         # Not found under the user's read rules: the note's own access check says why.
-        lead = self.browse(int(lead_id or 0)).exists()
+        lead = self.browse(lead_id).exists()
         if not lead:
             raise ValidationError(self.env._("That lead no longer exists."))
         return lead
